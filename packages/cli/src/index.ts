@@ -1,0 +1,2 @@
+export type { Command } from './main';
+export { helpText, main } from './main';

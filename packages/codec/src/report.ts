@@ -1,0 +1,51 @@
+/** The verification report shared by every credential format (HC1, SHC, presentation QR). */
+
+export type CredentialFormat = 'hc1' | 'shc' | 'presentation';
+
+export type CertificateType = 'vaccination' | 'test' | 'recovery' | 'exemption' | 'unknown';
+
+/** One step of the verification chain, in the order it ran. */
+export interface VerificationStep {
+  /** Stable step name, e.g. `UNPREFIX`, `B45DECODE`, `COMPRESSION`, `VERIFY`, `SCHEMAVALIDATION`. */
+  name: string;
+  /** `true` ok, `false` failed, `null` not reached or not applicable. */
+  ok: boolean | null;
+  /** The GreenlightError code when the step failed (or warned). */
+  code?: string;
+  message?: string;
+  /** A problem that does not fail the verdict (e.g. a schema flag, an SHC near-miss). */
+  warnings?: { code: string; message: string }[];
+}
+
+export interface HolderSummary {
+  /** Display name, e.g. "Gabriele Musterfrau-Gößinger". */
+  name: string;
+  familyName?: string;
+  givenName?: string;
+  /** As written in the credential: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (or empty). */
+  dateOfBirth: string;
+}
+
+export interface SignerSummary {
+  /** HC1: base64 kid (8 bytes). SHC: JWK thumbprint. */
+  kid: string;
+  /** ISO 3166 country of the DSC or the CWT issuer. */
+  country?: string;
+  /** CWT `iss` or SHC `iss`. */
+  issuer?: string;
+}
+
+export interface VerificationReport {
+  format: CredentialFormat;
+  verdict: 'valid' | 'invalid';
+  steps: VerificationStep[];
+  certificateType: CertificateType;
+  holder?: HolderSummary;
+  signer?: SignerSummary;
+  /** ISO-8601 UTC strings. `now` is the clock the verification used. */
+  times: { now: string; issuedAt?: string; notBefore?: string; expiresAt?: string };
+  /** The decoded content: the HCERT JSON for HC1, the JWT claims for SHC. */
+  payload?: unknown;
+  /** Filled by `greenlight verify --policy`: the rules verdict (see @greenlight/rules). */
+  rules?: unknown;
+}
