@@ -7,7 +7,9 @@ export interface Command {
 
 /** Lazily loaded so that `greenlight verify` never pays for the server's imports. */
 const commands: Record<string, () => Promise<Command>> = {
+  conformance: async () => (await import('./commands/conformance')).conformance,
   demo: async () => (await import('./commands/demo')).demo,
+  verify: async () => (await import('./commands/verify')).verify,
 };
 
 export function helpText(): string {

@@ -1,5 +1,37 @@
+export { cborDecode, cborEncode } from './cbor/cbor';
+export { zlibDeflate, zlibInflate } from './compression/zlib';
+export type { CoseAlg, CoseSign1, CoseSigner } from './cose/sign1';
+export { COSE_ALG, parseCoseSign1, signCoseSign1, verifyCoseSign1 } from './cose/sign1';
+export type { HcertClaims } from './cwt/claims';
+export { parseHcertClaims } from './cwt/claims';
+export type { ConformanceOptions, ConformanceStep, Observed } from './dcc/conformance';
+export {
+  CONFORMANCE_STEPS,
+  conformanceMismatches,
+  observeConformanceFile,
+  parseSuiteTime,
+} from './dcc/conformance';
+export type { DecodedHc1, EncodeHc1Options, Hc1Signer, VerifyHc1Options } from './dcc/hc1';
+export { decodeHc1, encodeHc1, HC1_PREFIX, unprefixHc1, verifyHc1 } from './dcc/hc1';
+export type { Hcert } from './dcc/hcert';
+export { hcertHolder, hcertType } from './dcc/hcert';
+export type { SchemaSet } from './dcc/schema';
+export { pickSchemaVersion, validateHcertSchema } from './dcc/schema';
+export type { TrustedDsc } from './dcc/trust-list';
+export { DscTrustList } from './dcc/trust-list';
+export { base45Decode, base45Encode } from './encoding/base45';
+export { base64ToBytes, bytesToBase64, bytesToHex, hexToBytes } from './encoding/bytes';
 export type { ErrorFamily } from './errors';
 export { GreenlightError, isGreenlightError } from './errors';
+export type { ParsedJws } from './jws/compact';
+export {
+  inflatePayload,
+  MAX_INFLATED_BYTES,
+  parseCompactJws,
+  verifyCompactJwsSignature,
+} from './jws/compact';
+export type { WasmSource } from './qr/zxing';
+export { configureQrReader, configureQrWriter, qrPng, qrSvg, readQrImage } from './qr/zxing';
 export type {
   CertificateType,
   CredentialFormat,
@@ -8,14 +40,9 @@ export type {
   VerificationReport,
   VerificationStep,
 } from './report';
-export type { ParsedJws } from './jws/compact';
-export {
-  inflatePayload,
-  MAX_INFLATED_BYTES,
-  parseCompactJws,
-  verifyCompactJwsSignature,
-} from './jws/compact';
 export type { ShcChunk } from './shc/numeric';
 export { jwsToNumeric, numericToJws, parseShcQrText, shcNumeric, shcQrToJws } from './shc/numeric';
 export type { ShcCrl, ShcJwk } from './shc/trust';
 export { checkIssuerKey, isRevoked } from './shc/trust';
+export type { Dsc, EkuPolicy } from './x509/dsc';
+export { computeKid, DCC_EKU, dscMaySign, parseDsc } from './x509/dsc';

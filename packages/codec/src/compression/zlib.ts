@@ -1,0 +1,30 @@
+/** zlib (RFC 1950) deflate and inflate for HC1, with a cap against decompression bombs. */
+import { unzlibSync, zlibSync } from 'fflate';
+import { GreenlightError } from '../errors';
+
+/** HC1 payloads fit in one QR code; anything inflating past this is hostile. */
+export const MAX_INFLATED_BYTES = 64 * 1024;
+
+export function zlibDeflate(bytes: Uint8Array): Uint8Array {
+  return zlibSync(bytes, { level: 9 });
+}
+
+export function zlibInflate(bytes: Uint8Array): Uint8Array {
+  if (bytes.length < 2 || (bytes[0]! & 0x0f) !== 8 || ((bytes[0]! << 8) | bytes[1]!) % 31 !== 0) {
+    throw new GreenlightError('compression', 'ERR_ZLIB_HEADER', 'data does not start with a zlib header');
+  }
+  let out: Uint8Array;
+  try {
+    out = unzlibSync(bytes, { out: new Uint8Array(MAX_INFLATED_BYTES + 1) });
+  } catch (cause) {
+    throw new GreenlightError('compression', 'ERR_ZLIB_INFLATE', 'zlib data is corrupt', { cause });
+  }
+  if (out.length > MAX_INFLATED_BYTES) {
+    throw new GreenlightError(
+      'compression',
+      'ERR_ZLIB_TOO_LARGE',
+      `inflated data exceeds ${MAX_INFLATED_BYTES} bytes`,
+    );
+  }
+  return out;
+}

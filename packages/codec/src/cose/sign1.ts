@@ -1,0 +1,127 @@
+/** COSE_Sign1 (RFC 9052) for ES256 and PS256: parse, verify and sign, tagged (18) or untagged. */
+import { cborDecode, cborEncode, Tag } from '../cbor/cbor';
+import { exactBytes } from '../encoding/bytes';
+import { GreenlightError } from '../errors';
+
+export const COSE_ALG = { ES256: -7, PS256: -37 } as const;
+export type CoseAlg = keyof typeof COSE_ALG;
+
+const HEADER_ALG = 1;
+const HEADER_KID = 4;
+const TAG_COSE_SIGN1 = 18;
+const TAG_CWT = 61;
+
+export interface CoseSign1 {
+  protectedBytes: Uint8Array;
+  protectedHeader: Map<unknown, unknown>;
+  unprotectedHeader: Map<unknown, unknown>;
+  payload: Uint8Array;
+  signature: Uint8Array;
+  /** alg from the protected header, else the unprotected one (some issuers put it there). */
+  alg: number | undefined;
+  /** kid from the protected header, else the unprotected one (HCERT: MUST prefer protected). */
+  kid: Uint8Array | undefined;
+}
+
+const coseError = (code: `ERR_${string}`, message: string, cause?: unknown) =>
+  new GreenlightError('cose', code, message, cause === undefined ? undefined : { cause });
+
+function asBytes(v: unknown): Uint8Array | undefined {
+  return v instanceof Uint8Array ? v : undefined;
+}
+
+export function parseCoseSign1(bytes: Uint8Array): CoseSign1 {
+  let value = cborDecode(bytes);
+  // Accept 0, 1 or 2 leading tags: untagged (some issuers), 18, and CWT 61 wrapping 18.
+  for (let i = 0; i < 2 && value instanceof Tag; i++) {
+    if (value.tag !== TAG_COSE_SIGN1 && value.tag !== TAG_CWT) {
+      throw coseError('ERR_COSE_TAG', `unexpected CBOR tag ${value.tag} (expected 18 COSE_Sign1)`);
+    }
+    value = value.value;
+  }
+  if (!Array.isArray(value) || value.length !== 4) {
+    throw coseError('ERR_COSE_STRUCTURE', 'COSE_Sign1 must be an array of 4 items');
+  }
+  const [p, u, payload, signature] = value as unknown[];
+  const protectedBytes = asBytes(p);
+  const payloadBytes = asBytes(payload);
+  const signatureBytes = asBytes(signature);
+  if (!protectedBytes || !payloadBytes || !signatureBytes || !(u instanceof Map)) {
+    throw coseError('ERR_COSE_STRUCTURE', 'COSE_Sign1 items have the wrong types');
+  }
+  let protectedHeader: Map<unknown, unknown> = new Map();
+  if (protectedBytes.length > 0) {
+    const decoded = cborDecode(protectedBytes);
+    if (!(decoded instanceof Map)) throw coseError('ERR_COSE_STRUCTURE', 'protected header is not a map');
+    protectedHeader = decoded;
+  }
+  const pick = (label: number) => (protectedHeader.has(label) ? protectedHeader.get(label) : u.get(label));
+  const alg = pick(HEADER_ALG);
+  return {
+    protectedBytes,
+    protectedHeader,
+    unprotectedHeader: u,
+    payload: payloadBytes,
+    signature: signatureBytes,
+    alg: typeof alg === 'number' ? alg : undefined,
+    kid: asBytes(pick(HEADER_KID)),
+  };
+}
+
+function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
+  return cborEncode(['Signature1', protectedBytes, new Uint8Array(0), payload]);
+}
+
+function webCryptoParams(alg: number, key: CryptoKey): EcdsaParams | RsaPssParams {
+  if (alg === COSE_ALG.ES256) {
+    if (key.algorithm.name !== 'ECDSA') throw coseError('ERR_COSE_KEY_MISMATCH', 'ES256 needs an EC key');
+    return { name: 'ECDSA', hash: 'SHA-256' };
+  }
+  if (alg === COSE_ALG.PS256) {
+    if (key.algorithm.name !== 'RSA-PSS') throw coseError('ERR_COSE_KEY_MISMATCH', 'PS256 needs an RSA key');
+    return { name: 'RSA-PSS', saltLength: 32 };
+  }
+  throw coseError('ERR_COSE_ALG_UNSUPPORTED', `COSE algorithm ${alg} is not supported (ES256, PS256)`);
+}
+
+/** Verifies the signature with one key; false for a wrong signature, throws for unusable inputs. */
+export async function verifyCoseSign1(sign1: CoseSign1, key: CryptoKey): Promise<boolean> {
+  if (sign1.alg === undefined) throw coseError('ERR_COSE_ALG_MISSING', 'COSE header has no alg');
+  const params = webCryptoParams(sign1.alg, key);
+  if (params.name === 'ECDSA') {
+    const curve = (key.algorithm as EcKeyAlgorithm).namedCurve;
+    const size = curve === 'P-384' ? 96 : curve === 'P-521' ? 132 : 64;
+    if (sign1.signature.length !== size) return false;
+  }
+  return crypto.subtle.verify(
+    params,
+    key,
+    exactBytes(sign1.signature),
+    exactBytes(sigStructure(sign1.protectedBytes, sign1.payload)),
+  );
+}
+
+export interface CoseSigner {
+  kid: Uint8Array;
+  alg: CoseAlg;
+  privateKey: CryptoKey;
+}
+
+/** Signs `payload` as a tagged COSE_Sign1 with alg and kid in the protected header. */
+export async function signCoseSign1(payload: Uint8Array, signer: CoseSigner): Promise<Uint8Array> {
+  const alg = COSE_ALG[signer.alg];
+  const protectedBytes = cborEncode(
+    new Map<number, unknown>([
+      [HEADER_ALG, alg],
+      [HEADER_KID, signer.kid],
+    ]),
+  );
+  const signature = new Uint8Array(
+    await crypto.subtle.sign(
+      webCryptoParams(alg, signer.privateKey),
+      signer.privateKey,
+      exactBytes(sigStructure(protectedBytes, payload)),
+    ),
+  );
+  return cborEncode(new Tag([protectedBytes, new Map(), payload, signature], TAG_COSE_SIGN1));
+}

@@ -1,0 +1,234 @@
+/** HC1 (EU DCC): the decode chain, the offline verifier that reports every step, and the encoder. */
+import { cborEncode, jsonToCbor } from '../cbor/cbor';
+import { zlibDeflate, zlibInflate } from '../compression/zlib';
+import {
+  type CoseSign1,
+  type CoseSigner,
+  parseCoseSign1,
+  signCoseSign1,
+  verifyCoseSign1,
+} from '../cose/sign1';
+import { type HcertClaims, parseHcertClaims } from '../cwt/claims';
+import { base45Decode, base45Encode } from '../encoding/base45';
+import { bytesToBase64, bytesToHex } from '../encoding/bytes';
+import { GreenlightError, isGreenlightError } from '../errors';
+import type { VerificationReport, VerificationStep } from '../report';
+import { dscMaySign, type EkuPolicy } from '../x509/dsc';
+import { type Hcert, hcertHolder, hcertType } from './hcert';
+import { type SchemaSet, validateHcertSchema } from './schema';
+import type { DscTrustList, TrustedDsc } from './trust-list';
+
+export const HC1_PREFIX = 'HC1:';
+
+export interface DecodedHc1 {
+  base45: string;
+  compressed: Uint8Array;
+  coseBytes: Uint8Array;
+  cose: CoseSign1;
+  claims: HcertClaims;
+}
+
+export function unprefixHc1(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith(HC1_PREFIX)) {
+    throw new GreenlightError(
+      'encoding',
+      'ERR_HC1_PREFIX',
+      'text does not start with the HC1: context prefix',
+    );
+  }
+  return trimmed.slice(HC1_PREFIX.length);
+}
+
+/** Prefix → base45 → zlib → COSE → CWT, without any trust decision. Throws GreenlightError. */
+export function decodeHc1(text: string): DecodedHc1 {
+  const base45 = unprefixHc1(text);
+  const compressed = base45Decode(base45);
+  const coseBytes = zlibInflate(compressed);
+  const cose = parseCoseSign1(coseBytes);
+  const claims = parseHcertClaims(cose.payload);
+  return { base45, compressed, coseBytes, cose, claims };
+}
+
+export interface VerifyHc1Options {
+  /** The verification time; defaults to the current time. */
+  now?: Date;
+  /** Schemas by release; without them the schema step is reported as not run. */
+  schemas?: SchemaSet;
+  /** Whether a schema failure fails the verdict (default false: reported only). */
+  schemaFailsVerdict?: boolean;
+  ekuPolicy?: EkuPolicy;
+}
+
+type Step = VerificationStep;
+
+function failed(name: string, error: unknown): Step {
+  if (isGreenlightError(error)) return { name, ok: false, code: error.code, message: error.message };
+  return { name, ok: false, code: 'ERR_INTERNAL', message: String(error) };
+}
+
+/** Verifies an HC1 text fully offline; never throws for bad input: failures are steps in the report. */
+export async function verifyHc1(
+  text: string,
+  trust: DscTrustList,
+  options: VerifyHc1Options = {},
+): Promise<VerificationReport> {
+  const now = options.now ?? new Date();
+  const steps: Step[] = [];
+  const report: VerificationReport = {
+    format: 'hc1',
+    verdict: 'invalid',
+    steps,
+    certificateType: 'unknown',
+    times: { now: now.toISOString() },
+  };
+  const run = <T>(name: string, fn: () => T): T | undefined => {
+    try {
+      const value = fn();
+      steps.push({ name, ok: true });
+      return value;
+    } catch (error) {
+      steps.push(failed(name, error));
+      return undefined;
+    }
+  };
+  const base45 = run('UNPREFIX', () => unprefixHc1(text));
+  const compressed = base45 === undefined ? undefined : run('B45DECODE', () => base45Decode(base45));
+  const coseBytes = compressed === undefined ? undefined : run('COMPRESSION', () => zlibInflate(compressed));
+  const cose = coseBytes === undefined ? undefined : run('COSE', () => parseCoseSign1(coseBytes));
+  const claims = cose === undefined ? undefined : run('DECODE', () => parseHcertClaims(cose.payload));
+  if (!cose || !claims) return report;
+
+  const type = hcertType(claims.hcert);
+  report.certificateType = type;
+  report.holder = hcertHolder(claims.hcert);
+  report.payload = claims.hcert;
+  if (claims.issuedAt) report.times.issuedAt = claims.issuedAt.toISOString();
+  if (claims.expiresAt) report.times.expiresAt = claims.expiresAt.toISOString();
+
+  // Signature: try every trusted DSC with this kid.
+  let signer: TrustedDsc | undefined;
+  if (!cose.kid) {
+    steps.push({
+      name: 'VERIFY',
+      ok: false,
+      code: 'ERR_COSE_KID_MISSING',
+      message: 'COSE headers carry no kid',
+    });
+  } else {
+    report.signer = { kid: bytesToBase64(cose.kid), ...(claims.issuer ? { issuer: claims.issuer } : {}) };
+    const candidates = trust.candidates(cose.kid);
+    let lastError: unknown;
+    for (const dsc of candidates) {
+      try {
+        if (await verifyCoseSign1(cose, dsc.publicKey)) {
+          signer = dsc;
+          break;
+        }
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    if (signer) {
+      steps.push({ name: 'VERIFY', ok: true });
+      if (signer.country) report.signer.country = signer.country;
+    } else if (candidates.length === 0) {
+      steps.push({
+        name: 'VERIFY',
+        ok: false,
+        code: 'ERR_TRUST_UNKNOWN_KID',
+        message: `no trusted DSC has kid ${bytesToHex(cose.kid)}`,
+      });
+    } else if (lastError !== undefined && candidates.length === 1) {
+      steps.push(failed('VERIFY', lastError));
+    } else {
+      steps.push({
+        name: 'VERIFY',
+        ok: false,
+        code: 'ERR_COSE_SIGNATURE',
+        message: 'the signature does not verify',
+      });
+    }
+  }
+
+  const schema = options.schemas ? validateHcertSchema(claims.hcert, options.schemas) : undefined;
+  if (!schema) {
+    steps.push({ name: 'SCHEMAVALIDATION', ok: null, message: 'no schemas supplied' });
+  } else if (schema.ok) {
+    steps.push({ name: 'SCHEMAVALIDATION', ok: true });
+  } else {
+    const message = `schema ${schema.version}: ${schema.errors.slice(0, 5).join('; ')}`;
+    steps.push({ name: 'SCHEMAVALIDATION', ok: false, code: 'ERR_HCERT_SCHEMA', message });
+  }
+
+  const time = now.getTime();
+  const { issuedAt, expiresAt } = claims;
+  if (!expiresAt) {
+    steps.push({ name: 'EXPIRATIONCHECK', ok: false, code: 'ERR_CWT_EXP_MISSING', message: 'no exp claim' });
+  } else if (issuedAt && time < issuedAt.getTime()) {
+    steps.push({
+      name: 'EXPIRATIONCHECK',
+      ok: false,
+      code: 'ERR_CWT_NOT_YET_VALID',
+      message: 'issued after now',
+    });
+  } else if (time > expiresAt.getTime()) {
+    steps.push({
+      name: 'EXPIRATIONCHECK',
+      ok: false,
+      code: 'ERR_CWT_EXPIRED',
+      message: 'the certificate expired',
+    });
+  } else {
+    steps.push({ name: 'EXPIRATIONCHECK', ok: true });
+  }
+
+  if (signer) {
+    const inValidity = signer.notBefore.getTime() <= time && time <= signer.notAfter.getTime();
+    steps.push(
+      inValidity
+        ? { name: 'DSCVALIDITY', ok: true }
+        : { name: 'DSCVALIDITY', ok: false, code: 'ERR_X509_EXPIRED', message: 'the DSC is not valid now' },
+    );
+    if (type === 'vaccination' || type === 'test' || type === 'recovery') {
+      steps.push(
+        dscMaySign(signer, type, options.ekuPolicy)
+          ? { name: 'KEYUSAGE', ok: true }
+          : {
+              name: 'KEYUSAGE',
+              ok: false,
+              code: 'ERR_X509_KEY_USAGE',
+              message: `the DSC may not sign ${type}`,
+            },
+      );
+    }
+  }
+
+  const blocking = steps.filter(
+    (s) => s.ok === false && (s.name !== 'SCHEMAVALIDATION' || options.schemaFailsVerdict === true),
+  );
+  report.verdict = signer && blocking.length === 0 ? 'valid' : 'invalid';
+  return report;
+}
+
+export type Hc1Signer = CoseSigner;
+
+export interface EncodeHc1Options {
+  signer: CoseSigner;
+  /** CWT `iss`: the issuing country. */
+  issuer: string;
+  issuedAt: Date;
+  expiresAt: Date;
+}
+
+/** HCERT JSON → CBOR → COSE_Sign1 → zlib → base45 → `HC1:`. */
+export async function encodeHc1(hcert: Hcert, options: EncodeHc1Options): Promise<string> {
+  const claims = new Map<number, unknown>([
+    [1, options.issuer],
+    [4, Math.floor(options.expiresAt.getTime() / 1000)],
+    [6, Math.floor(options.issuedAt.getTime() / 1000)],
+    [-260, new Map([[1, jsonToCbor(hcert)]])],
+  ]);
+  const cose = await signCoseSign1(cborEncode(claims), options.signer);
+  return HC1_PREFIX + base45Encode(zlibDeflate(cose));
+}
