@@ -2,7 +2,9 @@
 import { GreenlightError } from '../errors';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
-const VALUES = new Map<string, number>([...ALPHABET].map((c, i) => [c, i]));
+// Indexed by char code for the hot path; -1 marks characters outside the alphabet.
+const VALUES = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
 
 export function base45Encode(bytes: Uint8Array): string {
   let out = '';
@@ -32,8 +34,9 @@ export function base45Decode(text: string): Uint8Array {
   const out = new Uint8Array(Math.floor(text.length / 3) * 2 + (text.length % 3 === 2 ? 1 : 0));
   let o = 0;
   const value = (i: number): number => {
-    const v = VALUES.get(text[i]!);
-    if (v === undefined) {
+    const c = text.charCodeAt(i);
+    const v = c < 128 ? VALUES[c]! : -1;
+    if (v < 0) {
       throw new GreenlightError('encoding', 'ERR_BASE45_CHARACTER', `invalid base45 character at ${i}`, {
         details: { index: i },
       });

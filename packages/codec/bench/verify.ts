@@ -1,0 +1,69 @@
+/**
+ * `npm run bench [-- --json]`: full HC1 verifications per second against raw WebCrypto ES256 verifications,
+ * measured in the same run on one core (the npm script pins the process with taskset).
+ */
+import { decodeHc1, encodeHc1, verifyHc1 } from '../src/index';
+import { makeDsc, SAMPLE_HCERT } from '../test/dcc-fixtures';
+
+const ROUND_MS = 1500;
+const ROUNDS = 3;
+
+async function rate(fn: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 200; i++) await fn(); // warm-up
+  const start = performance.now();
+  let n = 0;
+  while (performance.now() - start < ROUND_MS) {
+    for (let i = 0; i < 50; i++) await fn();
+    n += 50;
+  }
+  return (n * 1000) / (performance.now() - start);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main() {
+  const json = process.argv.includes('--json');
+  const dsc = await makeDsc({ alg: 'ES256' });
+  const issuedAt = new Date('2022-01-10T00:00:00Z');
+  const now = new Date('2022-06-01T00:00:00Z');
+  const text = await encodeHc1(SAMPLE_HCERT, {
+    signer: dsc.signer,
+    issuer: 'KR',
+    issuedAt,
+    expiresAt: new Date('2023-01-10T00:00:00Z'),
+  });
+  // The raw baseline verifies the very same signature over the very same Sig_structure bytes.
+  const { cose } = decodeHc1(text);
+  const { cborEncode } = await import('../src/cbor/cbor');
+  const toBeSigned = new Uint8Array(
+    cborEncode(['Signature1', cose.protectedBytes, new Uint8Array(0), cose.payload]),
+  );
+  const signature = new Uint8Array(cose.signature);
+  const publicKey = dsc.trust.entries[0]!.publicKey;
+  const first = await verifyHc1(text, dsc.trust, { now });
+  if (first.verdict !== 'valid') throw new Error('benchmark vector does not verify');
+
+  const hc1: number[] = [];
+  const raw: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    raw.push(
+      await rate(() =>
+        crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, publicKey, signature, toBeSigned),
+      ),
+    );
+    hc1.push(await rate(() => verifyHc1(text, dsc.trust, { now })));
+  }
+  const result = {
+    hc1_verify_per_s: Math.round(median(hc1)),
+    raw_es256_verify_per_s: Math.round(median(raw)),
+    ratio: Number((median(hc1) / median(raw)).toFixed(3)),
+  };
+  if (json) console.log(JSON.stringify(result));
+  else {
+    console.log(`HC1 full verification (prefix to verdict, ES256): ${result.hc1_verify_per_s}/s`);
+    console.log(`raw WebCrypto ES256 verify (same key, same bytes): ${result.raw_es256_verify_per_s}/s`);
+    console.log(`ratio: ${result.ratio} (target >= 0.75)`);
+  }
+}
+
+await main();
