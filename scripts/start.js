@@ -1,8 +1,8 @@
-// `npm start`: until the server lands, shows the CLI and verifies the demo credential.
+// `npm start`: the server is not built yet, so this shows the CLI and verifies a freshly signed demo certificate.
 import { spawnSync } from 'node:child_process';
 
-const run = (args) =>
+const cli = (args) =>
   spawnSync(process.execPath, ['packages/cli/bin/greenlight.js', ...args], { stdio: 'inherit' });
-run(['--help']);
-const demo = run(['demo']);
-process.exitCode = demo.status ?? 1;
+cli(['--help']);
+console.log('');
+process.exitCode = cli(['demo']).status ?? 1;
