@@ -19,6 +19,8 @@ export type { SchemaSet } from './dcc/schema';
 export { pickSchemaVersion, validateHcertSchema } from './dcc/schema';
 export type { TrustedDsc } from './dcc/trust-list';
 export { DscTrustList } from './dcc/trust-list';
+export type { ValueSets } from './dcc/valuesets';
+export { valueSetProblems, valueSetsFromFiles } from './dcc/valuesets';
 export { base45Decode, base45Encode } from './encoding/base45';
 export { base64ToBytes, bytesToBase64, bytesToHex, hexToBytes } from './encoding/bytes';
 export type { ErrorFamily } from './errors';

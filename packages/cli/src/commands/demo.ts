@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { computeKid, DscTrustList, encodeHc1, verifyHc1 } from '@greenlight/codec';
 import { X509CertificateGenerator } from '@peculiar/x509';
 import type { Command } from '../main';
-import { loadDccSchemas } from '../support/node-codec';
+import { loadDccSchemas, loadDccValueSets } from '../support/node-codec';
 import { formatReport } from './verify';
 
 const DEMO_HCERT = {
@@ -49,7 +49,12 @@ export const demo: Command = {
     });
     const trust = await DscTrustList.fromCertificates([{ der, country: 'KR' }]);
     const schemas = loadDccSchemas();
-    const report = await verifyHc1(text, trust, { now, ...(schemas ? { schemas } : {}) });
+    const valueSets = loadDccValueSets();
+    const report = await verifyHc1(text, trust, {
+      now,
+      ...(schemas ? { schemas } : {}),
+      ...(valueSets ? { valueSets } : {}),
+    });
     console.log(`Demo certificate (HC1, signed just now by a throw-away DSC):\n${text}\n`);
     console.log(
       `Verify it yourself:\n  npx greenlight verify '${text.slice(0, 24)}…' --dsc ${cert.toString('base64').slice(0, 16)}…\n`,

@@ -10,7 +10,7 @@ import {
   verifyHc1,
 } from '@greenlight/codec';
 import type { Command } from '../main';
-import { configureNodeQr, loadDccSchemas } from '../support/node-codec';
+import { configureNodeQr, loadDccSchemas, loadDccValueSets } from '../support/node-codec';
 
 const USAGE = `Usage: greenlight verify <text|@file|-> [--image FILE] [--dsc BASE64_DER]... [--dsc-list FILE] [--at ISO8601] [--json]
 
@@ -90,7 +90,12 @@ export const verify: Command = {
       const text = await readCredentialInput(positionals[0], values.image);
       const trust = await loadTrust(values.dsc ?? [], values['dsc-list']);
       const schemas = loadDccSchemas();
-      const report = await verifyHc1(text, trust, { now, ...(schemas ? { schemas } : {}) });
+      const valueSets = loadDccValueSets();
+      const report = await verifyHc1(text, trust, {
+        now,
+        ...(schemas ? { schemas } : {}),
+        ...(valueSets ? { valueSets } : {}),
+      });
       console.log(values.json ? JSON.stringify(report) : formatReport(report));
       return report.verdict === 'valid' ? 0 : 1;
     } catch (error) {

@@ -3,7 +3,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configureQrReader, configureQrWriter, type SchemaSet } from '@greenlight/codec';
+import {
+  configureQrReader,
+  configureQrWriter,
+  type SchemaSet,
+  type ValueSets,
+  valueSetsFromFiles,
+} from '@greenlight/codec';
 
 const require = createRequire(import.meta.url);
 
@@ -43,4 +49,19 @@ export function loadDccSchemas(): SchemaSet | undefined {
     if (file) schemas[version] = JSON.parse(readFileSync(join(dir, version, file), 'utf8'));
   }
   return schemas;
+}
+
+/** The eu-dcc-valuesets files: GREENLIGHT_VALUESET_DIR, else beside the schemas in the test data. */
+export function loadDccValueSets(): ValueSets | undefined {
+  const candidates = [
+    process.env.GREENLIGHT_VALUESET_DIR,
+    process.env.GREENLIGHT_TESTDATA && join(process.env.GREENLIGHT_TESTDATA, 'schema/eu-dcc-valuesets'),
+    join(repoRoot, '..', 'shared/testdata/schema/eu-dcc-valuesets'),
+  ].filter((p): p is string => !!p);
+  const dir = candidates.find((p) => existsSync(p));
+  if (!dir) return undefined;
+  const files = readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as unknown);
+  return valueSetsFromFiles(files);
 }

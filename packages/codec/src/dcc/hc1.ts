@@ -17,6 +17,7 @@ import { dscMaySign, type EkuPolicy } from '../x509/dsc';
 import { type Hcert, hcertHolder, hcertType } from './hcert';
 import { type SchemaSet, validateHcertSchema } from './schema';
 import type { DscTrustList, TrustedDsc } from './trust-list';
+import { type ValueSets, valueSetProblems } from './valuesets';
 
 export const HC1_PREFIX = 'HC1:';
 
@@ -58,6 +59,8 @@ export interface VerifyHc1Options {
   /** Whether a schema failure fails the verdict (default false: reported only). */
   schemaFailsVerdict?: boolean;
   ekuPolicy?: EkuPolicy;
+  /** Value sets; without them the value-set step is reported as not run. Never decisive. */
+  valueSets?: ValueSets;
 }
 
 type Step = VerificationStep;
@@ -159,6 +162,21 @@ export async function verifyHc1(
   } else {
     const message = `schema ${schema.version}: ${schema.errors.slice(0, 5).join('; ')}`;
     steps.push({ name: 'SCHEMAVALIDATION', ok: false, code: 'ERR_HCERT_SCHEMA', message });
+  }
+
+  if (!options.valueSets) {
+    steps.push({ name: 'VALUESETS', ok: null, message: 'no value sets supplied' });
+  } else {
+    const problems = valueSetProblems(claims.hcert, options.valueSets);
+    steps.push(
+      problems.length === 0
+        ? { name: 'VALUESETS', ok: true }
+        : {
+            name: 'VALUESETS',
+            ok: null,
+            warnings: problems.map((message) => ({ code: 'ERR_HCERT_VALUESET', message })),
+          },
+    );
   }
 
   const time = now.getTime();
