@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { computeKid, DscTrustList, encodeHc1, verifyHc1 } from '@greenlight/codec';
 import { X509CertificateGenerator } from '@peculiar/x509';
 import type { Command } from '../main';
-import { loadDccSchemas, loadDccValueSets } from '../support/node-codec';
+import { dccReferenceOptions } from '../support/node-codec';
 import { formatReport } from './verify';
 
 const DEMO_HCERT = {
@@ -48,17 +48,11 @@ export const demo: Command = {
       expiresAt: new Date(now.getTime() + 180 * 86_400_000),
     });
     const trust = await DscTrustList.fromCertificates([{ der, country: 'KR' }]);
-    const schemas = loadDccSchemas();
-    const valueSets = loadDccValueSets();
-    const report = await verifyHc1(text, trust, {
-      now,
-      ...(schemas ? { schemas } : {}),
-      ...(valueSets ? { valueSets } : {}),
-    });
+    const report = await verifyHc1(text, trust, { now, ...dccReferenceOptions() });
     console.log(`Demo certificate (HC1, signed just now by a throw-away DSC):\n${text}\n`);
-    console.log(
-      `Verify it yourself:\n  npx greenlight verify '${text.slice(0, 24)}…' --dsc ${cert.toString('base64').slice(0, 16)}…\n`,
-    );
+    console.log(`Its DSC (base64 DER), for \`greenlight verify <HC1> --dsc <DSC>\`:
+${cert.toString('base64')}
+`);
     console.log(formatReport(report));
     return report.verdict === 'valid' ? 0 : 1;
   },

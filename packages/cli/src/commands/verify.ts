@@ -10,7 +10,7 @@ import {
   verifyHc1,
 } from '@greenlight/codec';
 import type { Command } from '../main';
-import { configureNodeQr, loadDccSchemas, loadDccValueSets } from '../support/node-codec';
+import { configureNodeQr, dccReferenceOptions } from '../support/node-codec';
 
 const USAGE = `Usage: greenlight verify <text|@file|-> [--image FILE] [--dsc BASE64_DER]... [--dsc-list FILE] [--at ISO8601] [--json]
 
@@ -89,13 +89,7 @@ export const verify: Command = {
       if (Number.isNaN(now.getTime())) throw new UsageError(`--at is not an ISO-8601 time: ${values.at}`);
       const text = await readCredentialInput(positionals[0], values.image);
       const trust = await loadTrust(values.dsc ?? [], values['dsc-list']);
-      const schemas = loadDccSchemas();
-      const valueSets = loadDccValueSets();
-      const report = await verifyHc1(text, trust, {
-        now,
-        ...(schemas ? { schemas } : {}),
-        ...(valueSets ? { valueSets } : {}),
-      });
+      const report = await verifyHc1(text, trust, { now, ...dccReferenceOptions() });
       console.log(values.json ? JSON.stringify(report) : formatReport(report));
       return report.verdict === 'valid' ? 0 : 1;
     } catch (error) {

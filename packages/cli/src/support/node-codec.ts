@@ -28,24 +28,27 @@ export function configureNodeQr(): void {
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
+/** A reference-data folder: the variable's path, else that part of the test data, else none. */
+function referenceDataDir(variable: string, testdataSubpath: string): string | undefined {
+  const candidates = [
+    process.env[variable],
+    process.env.GREENLIGHT_TESTDATA && join(process.env.GREENLIGHT_TESTDATA, testdataSubpath),
+    join(repoRoot, '..', 'shared/testdata', testdataSubpath),
+  ].filter((p): p is string => !!p);
+  return candidates.find((p) => existsSync(p));
+}
+
 /**
  * The eu-dcc-schema releases: GREENLIGHT_SCHEMA_DIR (a `releases/` folder), else
  * $GREENLIGHT_TESTDATA/schema/eu-dcc-schema/releases, else ../shared/testdata beside the repo.
  * Returns undefined when none is found: the schema step is then reported as not run.
  */
 export function loadDccSchemas(): SchemaSet | undefined {
-  const candidates = [
-    process.env.GREENLIGHT_SCHEMA_DIR,
-    process.env.GREENLIGHT_TESTDATA && join(process.env.GREENLIGHT_TESTDATA, 'schema/eu-dcc-schema/releases'),
-    join(repoRoot, '..', 'shared/testdata/schema/eu-dcc-schema/releases'),
-  ].filter((p): p is string => !!p);
-  const dir = candidates.find((p) => existsSync(p));
+  const dir = referenceDataDir('GREENLIGHT_SCHEMA_DIR', 'schema/eu-dcc-schema/releases');
   if (!dir) return undefined;
   const schemas: Record<string, object> = {};
   for (const version of readdirSync(dir)) {
-    const file = existsSync(join(dir, version))
-      ? readdirSync(join(dir, version)).find((n) => /combined-schema\.json$/.test(n))
-      : undefined;
+    const file = readdirSync(join(dir, version)).find((n) => /combined-schema\.json$/.test(n));
     if (file) schemas[version] = JSON.parse(readFileSync(join(dir, version, file), 'utf8'));
   }
   return schemas;
@@ -53,15 +56,17 @@ export function loadDccSchemas(): SchemaSet | undefined {
 
 /** The eu-dcc-valuesets files: GREENLIGHT_VALUESET_DIR, else beside the schemas in the test data. */
 export function loadDccValueSets(): ValueSets | undefined {
-  const candidates = [
-    process.env.GREENLIGHT_VALUESET_DIR,
-    process.env.GREENLIGHT_TESTDATA && join(process.env.GREENLIGHT_TESTDATA, 'schema/eu-dcc-valuesets'),
-    join(repoRoot, '..', 'shared/testdata/schema/eu-dcc-valuesets'),
-  ].filter((p): p is string => !!p);
-  const dir = candidates.find((p) => existsSync(p));
+  const dir = referenceDataDir('GREENLIGHT_VALUESET_DIR', 'schema/eu-dcc-valuesets');
   if (!dir) return undefined;
   const files = readdirSync(dir)
     .filter((n) => n.endsWith('.json'))
     .map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as unknown);
   return valueSetsFromFiles(files);
+}
+
+/** The schema and value-set options of `verifyHc1`, as far as the reference data is present. */
+export function dccReferenceOptions(): { schemas?: SchemaSet; valueSets?: ValueSets } {
+  const schemas = loadDccSchemas();
+  const valueSets = loadDccValueSets();
+  return { ...(schemas ? { schemas } : {}), ...(valueSets ? { valueSets } : {}) };
 }
