@@ -18,8 +18,11 @@ function epoch(value: unknown, name: string): Date | undefined {
   if (typeof value !== 'number' && typeof value !== 'bigint' && !(value instanceof Date)) {
     throw cwtError('ERR_CWT_CLAIM_TYPE', `claim ${name} is not a NumericDate`);
   }
-  if (!Number.isFinite(seconds)) throw cwtError('ERR_CWT_CLAIM_TYPE', `claim ${name} is not a NumericDate`);
-  return new Date(seconds * 1000);
+  const date = new Date(seconds * 1000);
+  // Also refuses values outside the Date range, which would otherwise break every later time comparison.
+  if (Number.isNaN(date.getTime()))
+    throw cwtError('ERR_CWT_CLAIM_TYPE', `claim ${name} is not a NumericDate`);
+  return date;
 }
 
 export function parseHcertClaims(payload: Uint8Array): HcertClaims {
