@@ -88,3 +88,20 @@ describe('suite timestamps', () => {
     expect(parseSuiteTime('yesterday')).toBeUndefined();
   });
 });
+
+describe('malformed test files', () => {
+  it('observes false, never throws, when hex fields are not hex', async () => {
+    const observed = await observeConformanceFile({
+      PREFIX: 'HC1:6BF',
+      BASE45: '6BF',
+      COMPRESSED: 'zz',
+      COSE: 'not hex',
+      CBOR: '??',
+      JSON: { ver: '1.3.0' },
+      EXPECTEDRESULTS: { EXPECTEDB45DECODE: true },
+    });
+    expect(observed.B45DECODE).toBe(false);
+    expect(observed.VALIDJSON).toBe(false);
+    expect(observed.DECODE).toBe(false);
+  });
+});

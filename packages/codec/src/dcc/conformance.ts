@@ -110,29 +110,41 @@ export async function observeConformanceFile(
     observed.UNPREFIX =
       prefix.startsWith(HC1_PREFIX) && (base45 === undefined || HC1_PREFIX + base45 === prefix);
   }
+  // Hex fields decoded once; `null` marks a field that is present but not hex.
+  const bytesOf = (hex: string | undefined): Uint8Array | null | undefined => {
+    if (hex === undefined) return undefined;
+    try {
+      return hexToBytes(hex);
+    } catch {
+      return null;
+    }
+  };
+  const compressed = bytesOf(compressedHex);
+  const coseField = bytesOf(coseHex);
+  const cborField = bytesOf(cborHex);
   const b45 = base45 ?? (prefix?.startsWith(HC1_PREFIX) ? prefix.slice(HC1_PREFIX.length) : undefined);
   if (b45 !== undefined) {
     const r = await attempt(() => base45Decode(b45));
     observed.B45DECODE =
-      r.ok && (compressedHex === undefined || bytesEqual(r.value, hexToBytes(compressedHex)));
+      r.ok && (compressed === undefined || (!!compressed && bytesEqual(r.value, compressed)));
   }
-  let compressed: Uint8Array | undefined;
-  if (compressedHex !== undefined)
-    compressed = (await attempt(() => hexToBytes(compressedHex))).ok ? hexToBytes(compressedHex) : undefined;
   if (compressed) {
-    const bytes = compressed;
-    const r = await attempt(() => zlibInflate(bytes));
-    observed.COMPRESSION = r.ok && (coseHex === undefined || bytesEqual(r.value, hexToBytes(coseHex)));
+    const r = await attempt(() => zlibInflate(compressed));
+    observed.COMPRESSION =
+      r.ok && (coseField === undefined || (!!coseField && bytesEqual(r.value, coseField)));
   }
   // The COSE bytes: the file's own, else what the chain from COMPRESSED or PREFIX yields.
   const coseBytesR = await attempt(() => {
-    if (coseHex !== undefined) return hexToBytes(coseHex);
+    if (coseField !== undefined) return coseField ?? undefined;
     if (compressed) return zlibInflate(compressed);
     if (b45 !== undefined) return zlibInflate(base45Decode(b45));
     return undefined;
   });
   const coseBytes = coseBytesR.ok ? coseBytesR.value : undefined;
-  const chainAttempted = coseHex !== undefined || compressed !== undefined || b45 !== undefined;
+  const chainAttempted = coseHex !== undefined || compressedHex !== undefined || b45 !== undefined;
+  // The HCERT in the CBOR field (either the HCERT map itself or the whole CWT claims map).
+  const cborHcertR = cborField ? await attempt(() => hcertFromCborField(cborField)) : undefined;
+  const cborHcert = cborHcertR?.ok ? { value: cborHcertR.value } : undefined;
   const coseR = coseBytes ? await attempt(() => parseCoseSign1(coseBytes)) : undefined;
   const cose = coseR?.ok ? coseR.value : undefined;
   const claimsR = cose ? await attempt(() => parseHcertClaims(cose.payload)) : undefined;
@@ -150,21 +162,15 @@ export async function observeConformanceFile(
     if (json !== undefined) {
       let cborMatches = true;
       if (cborHex !== undefined && cose) {
-        const c = await attempt(() => hexToBytes(cborHex));
         const payloadHcert = await attempt(() => hcertFromCborField(cose.payload));
-        const fieldHcert = c.ok ? await attempt(() => hcertFromCborField(c.value)) : { ok: false as const };
-        cborMatches = payloadHcert.ok && fieldHcert.ok && same(payloadHcert.value, fieldHcert.value);
+        cborMatches = payloadHcert.ok && !!cborHcert && same(payloadHcert.value, cborHcert.value);
       }
       observed.DECODE = !!claims && same(claims.hcert, json) && cborMatches;
     }
   }
-  if (cborHex !== undefined && json !== undefined) {
-    const r = await attempt(() => hcertFromCborField(hexToBytes(cborHex)));
-    observed.VALIDJSON = r.ok && same(r.value, json);
-  }
-  const fromCbor =
-    cborHex === undefined ? undefined : await attempt(() => hcertFromCborField(hexToBytes(cborHex)));
-  const decodedHcert: unknown = claims?.hcert ?? (fromCbor?.ok ? fromCbor.value : undefined) ?? json;
+  if (cborHex !== undefined && json !== undefined)
+    observed.VALIDJSON = !!cborHcert && same(cborHcert.value, json);
+  const decodedHcert: unknown = claims?.hcert ?? cborHcert?.value ?? json;
   if (options.schemas && decodedHcert !== undefined) {
     observed.SCHEMAVALIDATION = validateHcertSchema(decodedHcert, options.schemas)?.ok ?? null;
   }
@@ -191,8 +197,7 @@ export async function observeConformanceFile(
     observed.VALIDOBJECT = validateHcertSchema(json, options.schemas)?.ok ?? null;
   if (json !== undefined && cborHex !== undefined) {
     const r = await attempt(() => cborToJson(cborDecode(cborEncode(jsonToCbor(json)))));
-    const expected = await attempt(() => hcertFromCborField(hexToBytes(cborHex)));
-    observed.ENCODE = r.ok && expected.ok && same(r.value, expected.value);
+    observed.ENCODE = r.ok && !!cborHcert && same(r.value, cborHcert.value);
   }
   return observed;
 }
