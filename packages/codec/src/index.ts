@@ -32,19 +32,43 @@ export {
   parseCompactJws,
   verifyCompactJwsSignature,
 } from './jws/compact';
+export { configureSvgRasterizer, isSvg, svgToPng } from './qr/svg';
 export type { WasmSource } from './qr/zxing';
 export { configureQrReader, configureQrWriter, qrPng, qrSvg, readQrImage } from './qr/zxing';
 export type {
   CertificateType,
+  ClinicalSummary,
   CredentialFormat,
   HolderSummary,
   SignerSummary,
   VerificationReport,
   VerificationStep,
 } from './report';
+export type { ExtractedShc, ShcClaims, ShcForm, VerifyShcOptions } from './shc/card';
+export {
+  extractShcJws,
+  HEALTH_CARD_TYPE,
+  MAX_SINGLE_QR_JWS,
+  parseShcClaims,
+  verifyShc,
+  verifyShcText,
+} from './shc/card';
+export type { FhirBundleCheck } from './shc/fhir';
+export { checkFhirBundle, minimizeFhirBundle } from './shc/fhir';
+export type { ShcCardInput, ShcSigningKey } from './shc/issue';
+export {
+  crlDocument,
+  generateShcSigningKey,
+  IMMUNIZATION_TYPE,
+  jwksDocument,
+  shcQrText,
+  shcSigningKeyFromJwk,
+  signShc,
+} from './shc/issue';
 export type { ShcChunk } from './shc/numeric';
 export { jwsToNumeric, numericToJws, parseShcQrText, shcNumeric, shcQrToJws } from './shc/numeric';
-export type { ShcCrl, ShcJwk } from './shc/trust';
-export { checkIssuerKey, isRevoked } from './shc/trust';
+export type { RevocationStatus, ShcCrl, ShcIssuer, ShcJwk } from './shc/trust';
+export { checkIssuerKey, parseShcCrl, revocationStatus, ShcTrustStore } from './shc/trust';
+export { checkX5c } from './shc/x5c';
 export type { Dsc, EkuPolicy } from './x509/dsc';
 export { computeKid, DCC_EKU, dscMaySign, parseDsc } from './x509/dsc';

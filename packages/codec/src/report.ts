@@ -26,6 +26,20 @@ export interface HolderSummary {
   dateOfBirth: string;
 }
 
+/** What the credential says, in a format-neutral shape (SHC fills it from the FHIR bundle). */
+export interface ClinicalSummary {
+  immunizations: {
+    /** `occurrenceDateTime` as written (date or date-time). */
+    date: string;
+    /** Code system URI, e.g. `http://hl7.org/fhir/sid/cvx`. */
+    system?: string;
+    code: string;
+    lotNumber?: string;
+    performer?: string;
+  }[];
+  results: { date?: string; system?: string; code: string; value?: string }[];
+}
+
 export interface SignerSummary {
   /** HC1: base64 kid (8 bytes). SHC: JWK thumbprint. */
   kid: string;
@@ -33,6 +47,8 @@ export interface SignerSummary {
   country?: string;
   /** CWT `iss` or SHC `iss`. */
   issuer?: string;
+  /** SHC: the issuer's display name from the directory, when it has one. */
+  issuerName?: string;
 }
 
 export interface VerificationReport {
@@ -44,6 +60,8 @@ export interface VerificationReport {
   signer?: SignerSummary;
   /** ISO-8601 UTC strings. `now` is the clock the verification used. */
   times: { now: string; issuedAt?: string; notBefore?: string; expiresAt?: string };
+  /** SHC: the immunizations or results the card carries. */
+  summary?: ClinicalSummary;
   /** The decoded content: the HCERT JSON for HC1, the JWT claims for SHC. */
   payload?: unknown;
   /** Filled by `greenlight verify --policy`: the rules verdict (see @greenlight/rules). */

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import {
   configureQrReader,
   configureQrWriter,
+  configureSvgRasterizer,
   type SchemaSet,
   type ValueSets,
   valueSetsFromFiles,
@@ -23,6 +24,7 @@ export function configureNodeQr(): void {
   if (configured) return;
   configureQrReader({ wasmBinary: wasmBytes('zxing-wasm/reader/zxing_reader.wasm') });
   configureQrWriter({ wasmBinary: wasmBytes('zxing-wasm/writer/zxing_writer.wasm') });
+  configureSvgRasterizer({ wasmBinary: wasmBytes('@resvg/resvg-wasm/index_bg.wasm') });
   configured = true;
 }
 

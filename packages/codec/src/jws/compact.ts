@@ -57,11 +57,19 @@ export function parseCompactJws(jws: string): ParsedJws {
   return { header: hdr, rawPayload: decodeB64url(p, 'payload'), signature };
 }
 
+// Inflating into a fixed buffer one byte past the cap stops a decompression bomb at the cap instead of after it.
+let scratch: Uint8Array | undefined;
+
 /** Raw DEFLATE (RFC 1951) inflate with a size cap. */
 export function inflatePayload(raw: Uint8Array, max = MAX_INFLATED_BYTES): Uint8Array {
   let out: Uint8Array;
   try {
-    out = inflateSync(raw);
+    if (max === MAX_INFLATED_BYTES) {
+      scratch ??= new Uint8Array(MAX_INFLATED_BYTES + 1);
+      out = inflateSync(raw, { out: scratch }).slice();
+    } else {
+      out = inflateSync(raw, { out: new Uint8Array(max + 1) });
+    }
   } catch (e) {
     throw new GreenlightError('jws', 'ERR_JWS_INFLATE', 'the JWS payload is not valid raw DEFLATE', {
       cause: e,

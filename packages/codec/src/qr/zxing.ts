@@ -5,6 +5,7 @@
 import { prepareZXingModule as prepareReader, readBarcodes } from 'zxing-wasm/reader';
 import { prepareZXingModule as prepareWriter, writeBarcode } from 'zxing-wasm/writer';
 import { GreenlightError } from '../errors';
+import { isSvg, svgToPng } from './svg';
 
 export type WasmSource = { wasmBinary: ArrayBuffer } | { wasmUrl: string };
 
@@ -28,11 +29,12 @@ export function configureQrWriter(source: WasmSource): void {
   writerReady = prepareWriter({ overrides: overrides(source), fireImmediately: true });
 }
 
-/** Every QR code text found in a PNG/JPEG image. */
+/** Every QR code text found in a PNG, JPEG or SVG image (SVG needs `configureSvgRasterizer`). */
 export async function readQrImage(image: Uint8Array): Promise<string[]> {
   if (!readerReady)
     throw new GreenlightError('qr', 'ERR_QR_NOT_CONFIGURED', 'configureQrReader() was not called');
   await readerReady;
+  if (isSvg(image)) image = await svgToPng(image);
   let results: Awaited<ReturnType<typeof readBarcodes>>;
   try {
     results = await readBarcodes(new Uint8Array(image), { formats: ['QRCode'], tryHarder: true });

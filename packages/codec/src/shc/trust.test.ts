@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testdataPath } from '../../../../test/support/testdata';
-import { checkIssuerKey, isRevoked, type ShcJwk } from './trust';
+import { checkIssuerKey, revocationStatus, type ShcJwk, ShcTrustStore } from './trust';
 
 const dir = testdataPath('shc', 'public');
 const read = (name: string) => readFileSync(join(dir as string, name), 'utf8').trim();
@@ -23,21 +23,51 @@ describe.skipIf(!dir)('example issuer', () => {
       ['03', true],
     ] as const) {
       const c = claims(n);
-      expect(isRevoked(key, crl(), c.vc.rid, c.nbf)).toBe(revoked);
+      expect(revocationStatus(key, [crl()], c.vc.rid, c.nbf).state).toBe(revoked ? 'revoked' : 'not-revoked');
     }
   });
   it('a timestamped entry does not revoke a card issued at or after it', () => {
     const key = keys().find((k) => k.kid === KID) as ShcJwk;
-    expect(isRevoked(key, crl(), 'vwAjHdarZuc', 1687450765)).toBe(false);
+    expect(revocationStatus(key, [crl()], 'vwAjHdarZuc', 1687450765).state).toBe('not-revoked');
+    expect(revocationStatus(key, [crl()], 'FKDIxsTCGlU', 9e9)).toMatchObject({ state: 'revoked', ctr: 1 });
   });
-  it('wrong use, alg, curve, kid and a stale CRL are typed errors', async () => {
+  it('a missing CRL is unknown, an older one still revokes and says it is stale', () => {
+    const key = keys().find((k) => k.kid === KID) as ShcJwk;
+    expect(revocationStatus(key, [], 'x', 0)).toEqual({ state: 'unknown' });
+    expect(revocationStatus({ ...key, crlVersion: 2 }, [crl()], 'x', 0)).toEqual({
+      state: 'not-revoked',
+      ctr: 1,
+      stale: true,
+    });
+    expect(revocationStatus({ ...key, crlVersion: 2 }, [crl()], 'TqB_qu_6OtM', 0).state).toBe('revoked');
+    expect(revocationStatus({ ...key, crlVersion: undefined }, [crl()], 'TqB_qu_6OtM', 0).state).toBe(
+      'not-applicable',
+    );
+  });
+  it('a trust store takes JWKS files, CRLs and VCI snapshots, and refuses what is not one', () => {
+    const iss = 'https://spec.smarthealth.cards/examples/issuer';
+    const store = new ShcTrustStore().addJwks(iss, { keys: keys() }).addCrl(iss, crl());
+    expect(store.issuer(iss)?.keys.map((k) => k.kid)).toContain(KID);
+    expect(store.issuer(`${iss}/`)).toBeUndefined();
+    const snap = ShcTrustStore.fromVciSnapshot({
+      issuerInfo: [{ issuer: { iss, name: 'Example' }, keys: keys(), crls: [crl()] }],
+    });
+    expect(snap.issuer(iss)).toMatchObject({ name: 'Example', crls: [{ ctr: 1 }] });
+    expect(() => ShcTrustStore.fromVciSnapshot({ participating_issuers: [] })).toThrow(
+      expect.objectContaining({ code: 'ERR_SHC_DIRECTORY_FORMAT' }),
+    );
+    expect(() => store.addJwks(iss, 'not json')).toThrow(
+      expect.objectContaining({ code: 'ERR_SHC_JWKS_FORMAT' }),
+    );
+    expect(() => store.addCrl(iss, { kid: KID, rids: 'x' })).toThrow(
+      expect.objectContaining({ code: 'ERR_SHC_CRL_FORMAT' }),
+    );
+  });
+  it('wrong use, alg, curve and kid are typed errors', async () => {
     const k = keys().find((x) => x.kid === KID) as ShcJwk;
     await expect(checkIssuerKey({ ...k, use: 'enc' })).rejects.toMatchObject({ code: 'ERR_SHC_KEY_USE' });
     await expect(checkIssuerKey({ ...k, alg: 'ES384' })).rejects.toMatchObject({ code: 'ERR_SHC_KEY_ALG' });
     await expect(checkIssuerKey({ ...k, crv: 'P-384' })).rejects.toMatchObject({ code: 'ERR_SHC_KEY_CURVE' });
     await expect(checkIssuerKey({ ...k, kid: 'abc' })).rejects.toMatchObject({ code: 'ERR_SHC_KEY_KID' });
-    expect(() => isRevoked(k, { ...crl(), ctr: 2 }, 'x', 0)).toThrow(
-      expect.objectContaining({ code: 'ERR_SHC_CRL_STALE' }),
-    );
   });
 });

@@ -1,4 +1,4 @@
-/** SHC issuer key checks (kty/crv/use/alg, kid = RFC 7638 thumbprint) and CRL revocation by `rid`. */
+/** Offline SHC trust: issuers from a VCI directory snapshot or JWKS files, key checks, and CRL revocation by `rid`. */
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { GreenlightError } from '../errors';
 
@@ -55,46 +55,140 @@ export async function checkIssuerKey(jwk: ShcJwk): Promise<void> {
   }
 }
 
+export type RevocationStatus =
+  /** The key has no `crlVersion`: its issuer does not revoke. */
+  | { state: 'not-applicable' }
+  | { state: 'not-revoked'; ctr: number; stale: boolean }
+  | { state: 'revoked'; ctr: number; entry: string }
+  /** The key has `crlVersion` but no CRL for it was supplied. */
+  | { state: 'unknown' };
+
 /**
- * Whether a card is revoked by the CRL. Only applies when the key carries `crlVersion`; the CRL
- * must be the key's (`kid`), use `method: "rid"`, and have `ctr` equal to `crlVersion`.
- * An entry `rid.ts` revokes only cards whose nbf is before ts (seconds).
+ * Whether a card is revoked. Applies when the key carries `crlVersion`; uses the newest `rid` CRL for the key.
+ * A CRL older than `crlVersion` still revokes what it lists (`stale: true`). An entry `rid.ts` revokes only cards
+ * whose nbf is before ts (seconds).
  */
-export function isRevoked(
+export function revocationStatus(
   jwk: ShcJwk,
-  crl: ShcCrl | undefined,
+  crls: readonly ShcCrl[],
   rid: string | undefined,
   nbf: number,
-): boolean {
-  if (jwk.crlVersion === undefined) return false;
-  if (!crl)
+): RevocationStatus {
+  if (jwk.crlVersion === undefined) return { state: 'not-applicable' };
+  let crl: ShcCrl | undefined;
+  for (const c of crls) if (c.kid === jwk.kid && c.method === 'rid' && (!crl || c.ctr > crl.ctr)) crl = c;
+  if (!crl) return { state: 'unknown' };
+  if (rid !== undefined) {
+    for (const entry of crl.rids) {
+      const dot = entry.indexOf('.');
+      const id = dot < 0 ? entry : entry.slice(0, dot);
+      if (id !== rid) continue;
+      const ts = dot < 0 ? Number.POSITIVE_INFINITY : Number(entry.slice(dot + 1));
+      // An unreadable timestamp revokes: failing closed is the safer reading of a damaged entry.
+      if (!Number.isFinite(ts) || nbf < ts) return { state: 'revoked', ctr: crl.ctr, entry };
+    }
+  }
+  return { state: 'not-revoked', ctr: crl.ctr, stale: crl.ctr < jwk.crlVersion };
+}
+
+export interface ShcIssuer {
+  /** The `iss` URL exactly as cards carry it (https, no trailing slash). */
+  iss: string;
+  name?: string;
+  keys: ShcJwk[];
+  crls: ShcCrl[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function parseJwks(json: unknown, what: string): ShcJwk[] {
+  if (!isObject(json) || !Array.isArray(json.keys))
+    throw new GreenlightError('shc', 'ERR_SHC_JWKS_FORMAT', `${what} is not a JWK set ({"keys": [...]})`);
+  return json.keys.map((k, i) => {
+    if (!isObject(k) || typeof k.kty !== 'string')
+      throw new GreenlightError('shc', 'ERR_SHC_JWKS_FORMAT', `${what}: key ${i} is not a JWK`);
+    return k as ShcJwk;
+  });
+}
+
+/** Validates the shape of one CRL document (`{kid, method, ctr, rids}`). */
+export function parseShcCrl(json: unknown, what = 'the CRL'): ShcCrl {
+  if (
+    !isObject(json) ||
+    typeof json.kid !== 'string' ||
+    typeof json.method !== 'string' ||
+    typeof json.ctr !== 'number' ||
+    !Array.isArray(json.rids) ||
+    !json.rids.every((r) => typeof r === 'string')
+  ) {
     throw new GreenlightError(
       'shc',
-      'ERR_SHC_CRL_MISSING',
-      `key ${jwk.kid} has crlVersion ${jwk.crlVersion} but no CRL was given`,
-    );
-  if (crl.kid !== jwk.kid || crl.method !== 'rid') {
-    throw new GreenlightError(
-      'shc',
-      'ERR_SHC_CRL_INVALID',
-      `the CRL is for kid ${crl.kid} with method ${crl.method}, expected ${jwk.kid} / rid`,
+      'ERR_SHC_CRL_FORMAT',
+      `${what} is not a CRL ({kid, method, ctr, rids[]})`,
     );
   }
-  if (crl.ctr !== jwk.crlVersion) {
-    throw new GreenlightError(
-      'shc',
-      'ERR_SHC_CRL_STALE',
-      `the CRL ctr ${crl.ctr} differs from the key's crlVersion ${jwk.crlVersion}`,
-    );
+  return { kid: json.kid, method: json.method, ctr: json.ctr, rids: json.rids as string[] };
+}
+
+/** The issuers a verifier trusts, offline. Keys are checked at verification time, so one bad key blocks nothing else. */
+export class ShcTrustStore {
+  readonly #issuers = new Map<string, ShcIssuer>();
+
+  /** A snapshot in the VCI directory format: `{"issuerInfo": [{"issuer": {iss, name}, "keys": [...], "crls": [...]}]}`. */
+  static fromVciSnapshot(json: unknown): ShcTrustStore {
+    return new ShcTrustStore().addVciSnapshot(json);
   }
-  if (rid === undefined) return false;
-  for (const entry of crl.rids) {
-    const dot = entry.indexOf('.');
-    const id = dot < 0 ? entry : entry.slice(0, dot);
-    if (id !== rid) continue;
-    if (dot < 0) return true;
-    const ts = Number(entry.slice(dot + 1));
-    if (!Number.isFinite(ts) || nbf < ts) return true;
+
+  addVciSnapshot(json: unknown): this {
+    if (!isObject(json) || !Array.isArray(json.issuerInfo)) {
+      throw new GreenlightError(
+        'shc',
+        'ERR_SHC_DIRECTORY_FORMAT',
+        'the directory snapshot has no issuerInfo array (VCI format)',
+      );
+    }
+    json.issuerInfo.forEach((info, i) => {
+      const issuer = isObject(info) && isObject(info.issuer) ? info.issuer : undefined;
+      if (!issuer || typeof issuer.iss !== 'string') {
+        throw new GreenlightError('shc', 'ERR_SHC_DIRECTORY_FORMAT', `issuerInfo[${i}] has no issuer.iss`);
+      }
+      const keys = parseJwks({ keys: (info as Record<string, unknown>).keys }, `issuerInfo[${i}].keys`);
+      const rawCrls = (info as Record<string, unknown>).crls;
+      const crls = Array.isArray(rawCrls)
+        ? rawCrls.map((c, j) => parseShcCrl(c, `issuerInfo[${i}].crls[${j}]`))
+        : [];
+      this.#add(issuer.iss, typeof issuer.name === 'string' ? issuer.name : undefined, keys, crls);
+    });
+    return this;
   }
-  return false;
+
+  /** The issuer's `/.well-known/jwks.json` content. */
+  addJwks(iss: string, json: unknown, name?: string): this {
+    this.#add(iss, name, parseJwks(json, `the JWKS of ${iss}`), []);
+    return this;
+  }
+
+  /** One `/.well-known/crl/<kid>.json` document of the issuer. */
+  addCrl(iss: string, json: unknown): this {
+    this.#add(iss, undefined, [], [parseShcCrl(json, `a CRL of ${iss}`)]);
+    return this;
+  }
+
+  #add(iss: string, name: string | undefined, keys: ShcJwk[], crls: ShcCrl[]): void {
+    const current = this.#issuers.get(iss) ?? { iss, keys: [], crls: [] };
+    if (name !== undefined && current.name === undefined) current.name = name;
+    for (const key of keys) if (!current.keys.some((k) => k.kid === key.kid)) current.keys.push(key);
+    current.crls.push(...crls);
+    this.#issuers.set(iss, current);
+  }
+
+  /** Exact `iss` match: a verifier never looks a kid up across issuers. */
+  issuer(iss: string): ShcIssuer | undefined {
+    return this.#issuers.get(iss);
+  }
+
+  get issuers(): ShcIssuer[] {
+    return [...this.#issuers.values()];
+  }
 }

@@ -1,0 +1,292 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { testdataPath } from '../../../../test/support/testdata';
+import { configureNodeQr } from '../../../cli/src/support/node-codec';
+import { qrPng, readQrImage } from '../qr/zxing';
+import type { VerificationReport } from '../report';
+import { extractShcJws, verifyShc, verifyShcText } from './card';
+import { crlDocument, generateShcSigningKey, jwksDocument, shcQrText, signShc } from './issue';
+import { ShcTrustStore } from './trust';
+
+const dir = testdataPath('shc', 'public');
+const read = (name: string) => readFileSync(join(dir as string, name), 'utf8');
+const ISS = 'https://spec.smarthealth.cards/examples/issuer';
+const KID = '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s';
+const AT = new Date('2022-05-31T00:00:00Z');
+
+function exampleTrust(withCrl = true): ShcTrustStore {
+  const store = new ShcTrustStore().addJwks(ISS, JSON.parse(read('issuer/.well-known/jwks.json')));
+  if (withCrl) store.addCrl(ISS, JSON.parse(read(`issuer/.well-known/crl/${KID}.json`)));
+  return store;
+}
+
+const step = (r: VerificationReport, name: string) => r.steps.find((s) => s.name === name);
+const failures = (r: VerificationReport) => r.steps.filter((s) => s.ok === false).map((s) => s.code);
+
+describe.skipIf(!dir)('the spec examples with the example issuer JWKS and CRL, at 2022-05-31', () => {
+  it.each(['00', '01', '02'])('example %s is valid as a JWS, a file and QR text', async (n) => {
+    const trust = exampleTrust();
+    const qr = ['0', '1', '2']
+      .map((i) => `example-${n}-f-qr-code-numeric-value-${i}.txt`)
+      .filter((f) => {
+        try {
+          read(f);
+          return true;
+        } catch {
+          return false;
+        }
+      })
+      .map(read)
+      .join('\n');
+    for (const text of [read(`example-${n}-d-jws.txt`), read(`example-${n}-e-file.smart-health-card`), qr]) {
+      const [report, ...more] = await verifyShcText(text, trust, { now: AT });
+      expect(more).toEqual([]);
+      expect(failures(report as VerificationReport)).toEqual([]);
+      expect(report?.verdict).toBe('valid');
+    }
+  });
+
+  it('reads the spec SVG QR images, including the three of 02 in any order', async () => {
+    configureNodeQr();
+    const svg = (name: string) => new Uint8Array(readFileSync(join(dir as string, name)));
+    const [single] = await readQrImage(svg('example-00-g-qr-code-0.svg'));
+    expect(single).toBe(read('example-00-f-qr-code-numeric-value-0.txt').trim());
+    const texts: string[] = [];
+    for (const i of [2, 0, 1]) texts.push(...(await readQrImage(svg(`example-02-g-qr-code-${i}.svg`))));
+    const [report] = await verifyShcText(texts.join('\n'), exampleTrust(), { now: AT });
+    expect(report?.verdict).toBe('valid');
+  });
+
+  it('reads the holder, the doses and the issuer of example 00', async () => {
+    const [report] = await verifyShcText(read('example-00-d-jws.txt'), exampleTrust(), { now: AT });
+    expect(report?.holder).toEqual({
+      name: 'John B. Anyperson',
+      familyName: 'Anyperson',
+      givenName: 'John B.',
+      dateOfBirth: '1951-01-20',
+    });
+    expect(report?.certificateType).toBe('vaccination');
+    expect(report?.summary?.immunizations.map((i) => [i.date, i.code])).toEqual([
+      ['2021-01-01', '207'],
+      ['2021-01-29', '207'],
+      ['2022-09-05', '229'],
+    ]);
+    expect(report?.signer).toMatchObject({ kid: KID, issuer: ISS });
+    // The examples were regenerated in 2023: their nbf is after this date, which is a warning, not a failure.
+    expect(step(report as VerificationReport, 'TIME')?.warnings?.[0]?.code).toBe('WARN_SHC_NBF_FUTURE');
+    expect(step(report as VerificationReport, 'REVOCATION')?.ok).toBe(true);
+  });
+
+  it('02 is valid from its three chunks in every order, and says chunking is deprecated', async () => {
+    const chunks = [0, 1, 2].map((i) => read(`example-02-f-qr-code-numeric-value-${i}.txt`).trim());
+    const orders = [
+      [0, 1, 2],
+      [2, 1, 0],
+      [1, 2, 0],
+      [2, 0, 1],
+    ];
+    for (const order of orders) {
+      const [report] = await verifyShcText(order.map((i) => chunks[i]).join('\n'), exampleTrust(), {
+        now: AT,
+      });
+      expect(report?.verdict).toBe('valid');
+      expect(step(report as VerificationReport, 'EXTRACT')?.warnings?.map((w) => w.code)).toContain(
+        'WARN_SHC_CHUNKED',
+      );
+    }
+    expect(() => extractShcJws(`${chunks[0]}\n${chunks[2]}`)).toThrow(
+      expect.objectContaining({ code: 'ERR_SHC_CHUNK_MISSING' }),
+    );
+    expect(() => extractShcJws(`${chunks[0]}\n${chunks[0]}\n${chunks[1]}`)).toThrow(
+      expect.objectContaining({ code: 'ERR_SHC_CHUNK_DUPLICATE' }),
+    );
+  });
+
+  it('03 is rejected as revoked, and is unchecked (not rejected) without the CRL', async () => {
+    const [revoked] = await verifyShcText(read('example-03-d-jws.txt'), exampleTrust(), { now: AT });
+    expect(revoked?.verdict).toBe('invalid');
+    expect(failures(revoked as VerificationReport)).toEqual(['ERR_SHC_REVOKED']);
+    const [unknown] = await verifyShcText(read('example-03-d-jws.txt'), exampleTrust(false), { now: AT });
+    expect(step(unknown as VerificationReport, 'REVOCATION')).toMatchObject({
+      ok: null,
+      warnings: [{ code: 'WARN_SHC_CRL_MISSING' }],
+    });
+  });
+
+  it('03 is also expired after its exp', async () => {
+    const [report] = await verifyShcText(read('example-03-d-jws.txt'), exampleTrust(), {
+      now: new Date('2024-07-01T00:00:00Z'),
+    });
+    expect(failures(report as VerificationReport)).toEqual(['ERR_SHC_EXPIRED', 'ERR_SHC_REVOKED']);
+  });
+
+  it('01 fails through its x5c chain once the leaf certificate has expired', async () => {
+    const [report] = await verifyShcText(read('example-01-d-jws.txt'), exampleTrust(), {
+      now: new Date('2022-06-02T00:00:00Z'),
+    });
+    expect(failures(report as VerificationReport)).toEqual(['ERR_SHC_X5C_EXPIRED']);
+    const [before] = await verifyShcText(read('example-01-d-jws.txt'), exampleTrust(), { now: AT });
+    expect(step(before as VerificationReport, 'X5C')?.ok).toBe(true);
+  });
+
+  it('a future nbf fails when the caller enforces it', async () => {
+    const [report] = await verifyShcText(read('example-00-d-jws.txt'), exampleTrust(), {
+      now: AT,
+      futureNbf: 'enforce',
+    });
+    expect(failures(report as VerificationReport)).toEqual(['ERR_SHC_NOT_YET_VALID']);
+  });
+
+  it('takes a FHIR $health-cards-issue Parameters response', async () => {
+    const jws = read('example-00-d-jws.txt').trim();
+    const parameters = JSON.stringify({
+      resourceType: 'Parameters',
+      parameter: [{ name: 'verifiableCredential', valueString: jws }],
+    });
+    const [report] = await verifyShcText(parameters, exampleTrust(), { now: AT });
+    expect(report?.verdict).toBe('valid');
+    expect(step(report as VerificationReport, 'EXTRACT')?.message).toBe('fhir-parameters');
+  });
+
+  it('bad input of every kind is a clear error, never a crash', async () => {
+    const jws = read('example-00-d-jws.txt').trim();
+    const [h, p, s] = jws.split('.') as [string, string, string];
+    const trust = exampleTrust();
+    const firstFailure = async (text: string) => {
+      const [report] = await verifyShcText(text, trust, { now: AT });
+      return failures(report as VerificationReport)[0];
+    };
+    expect(await firstFailure(`${h}.${p}!.${s}`)).toBe('ERR_SHC_INPUT');
+    const direct = async (text: string) => failures(await verifyShc(text, trust, { now: AT }))[0];
+    expect(await direct(`${h}.${p}.${s}=`)).toBe('ERR_JWS_BASE64URL');
+    expect(await direct(`${h}.${p}.${s}AAAA`)).toBe('ERR_JWS_SIGNATURE_FORMAT');
+    expect(await firstFailure(`${h}.${p.slice(0, 40)}.${s}`)).toBe('ERR_JWS_INFLATE');
+    const edited = btoa(JSON.stringify({ zip: 'DEF', alg: 'ES256', kid: KID, typ: 'x' }))
+      .replace(/=+$/, '')
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_');
+    expect(await firstFailure(`${edited}.${p}.${s}`)).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
+    const hs256 = btoa(JSON.stringify({ zip: 'DEF', alg: 'HS256', kid: KID })).replace(/=+$/, '');
+    expect(await firstFailure(`${hs256}.${p}.${s}`)).toBe('ERR_JWS_ALG');
+    expect(await firstFailure('{"verifiableCredential": 3}')).toBe('ERR_SHC_INPUT');
+    expect(await firstFailure('shc:/567629')).toBe('ERR_JWS_FORMAT');
+    expect(await firstFailure('shc:/56762')).toBe('ERR_SHC_NUMERIC_ODD');
+    expect(await firstFailure('shc:/5699')).toBe('ERR_SHC_NUMERIC_PAIR');
+
+    const keys = JSON.parse(read('issuer/.well-known/jwks.json')).keys as Record<string, unknown>[];
+    const withKey = async (change: Record<string, unknown>) => {
+      const store = new ShcTrustStore().addJwks(ISS, {
+        keys: keys.map((k) => (k.kid === KID ? { ...k, ...change } : k)),
+      });
+      const [report] = await verifyShcText(jws, store, { now: AT });
+      return failures(report as VerificationReport);
+    };
+    expect(await withKey({ crv: 'P-384' })).toContain('ERR_SHC_KEY_CURVE');
+    expect(await withKey({ use: 'enc' })).toContain('ERR_SHC_KEY_USE');
+    expect(await withKey({ alg: 'ES384' })).toContain('ERR_SHC_KEY_ALG');
+    expect(() => new ShcTrustStore().addJwks(ISS, 'not a key set')).toThrow(
+      expect.objectContaining({ code: 'ERR_SHC_JWKS_FORMAT' }),
+    );
+    const [unknownIssuer] = await verifyShcText(jws, new ShcTrustStore(), { now: AT });
+    expect(failures(unknownIssuer as VerificationReport)).toContain('ERR_SHC_ISSUER_UNKNOWN');
+  });
+});
+
+describe('issuing', () => {
+  const bundle = {
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [
+      {
+        fullUrl: 'resource:0',
+        resource: {
+          resourceType: 'Patient',
+          name: [{ family: '김', given: ['민준'] }],
+          birthDate: '1990-03-01',
+        },
+      },
+      {
+        fullUrl: 'resource:1',
+        resource: {
+          resourceType: 'Immunization',
+          status: 'completed',
+          vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '208' }] },
+          patient: { reference: 'resource:0' },
+          occurrenceDateTime: '2021-09-01',
+        },
+      },
+    ],
+  };
+  const iss = 'https://greenlight.example/issuer';
+
+  it('signs cards that the verifier accepts from QR text, and revokes them by rid', async () => {
+    const key = await generateShcSigningKey();
+    const jws = await signShc(
+      { iss, nbf: new Date('2021-09-02T00:00:00Z'), fhirBundle: bundle, rid: 'abc123' },
+      key,
+    );
+    const text = shcQrText(jws);
+    expect(text).toMatch(/^shc:\/\d+$/);
+    configureNodeQr();
+    expect(await readQrImage(await qrPng(text))).toEqual([text]);
+    const store = new ShcTrustStore().addJwks(iss, jwksDocument([{ ...key.publicJwk, crlVersion: 1 }]));
+    store.addCrl(iss, crlDocument(key.kid, 1, []));
+    const now = new Date('2022-01-01T00:00:00Z');
+    const [report] = await verifyShcText(text, store, { now });
+    expect(failures(report as VerificationReport)).toEqual([]);
+    expect(report?.holder?.name).toBe('민준 김');
+
+    const revoking = new ShcTrustStore().addJwks(iss, jwksDocument([{ ...key.publicJwk, crlVersion: 2 }]));
+    revoking.addCrl(
+      iss,
+      crlDocument(key.kid, 2, [{ rid: 'abc123', before: new Date('2021-10-01T00:00:00Z') }]),
+    );
+    expect(failures((await verifyShc(jws, revoking, { now })) as VerificationReport)).toEqual([
+      'ERR_SHC_REVOKED',
+    ]);
+  });
+
+  it('refuses a card too large for one QR code', async () => {
+    const key = await generateShcSigningKey();
+    const big = structuredClone(bundle) as typeof bundle & { entry: unknown[] };
+    for (let i = 0; i < 60; i++)
+      big.entry.push({
+        fullUrl: `resource:${i + 2}`,
+        resource: { ...bundle.entry[1]?.resource, lotNumber: crypto.randomUUID() },
+      });
+    const jws = await signShc({ iss, nbf: new Date(), fhirBundle: big }, key);
+    expect(() => shcQrText(jws)).toThrow(expect.objectContaining({ code: 'ERR_SHC_TOO_LARGE_FOR_QR' }));
+  });
+
+  it('property: no text and no edit of a signed card crashes the verifier', async () => {
+    const key = await generateShcSigningKey();
+    const jws = await signShc({ iss, nbf: new Date('2021-09-02T00:00:00Z'), fhirBundle: bundle }, key);
+    const store = new ShcTrustStore().addJwks(iss, jwksDocument([key.publicJwk]));
+    const now = new Date('2022-01-01T00:00:00Z');
+    const noInternal = (reports: VerificationReport[]) => {
+      for (const r of reports) {
+        expect(r.steps.every((s) => s.code !== 'ERR_INTERNAL')).toBe(true);
+        if (r.verdict === 'valid') expect(r.steps.some((s) => s.name === 'VERIFY' && s.ok)).toBe(true);
+      }
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.string(), async (text) => noInternal(await verifyShcText(text, store, { now }))),
+      { numRuns: 200 },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: jws.length - 2 }),
+        fc.constantFrom(...'ABCabc012-_.'),
+        async (index, char) => {
+          const edited = jws.slice(0, index) + char + jws.slice(index + 1);
+          const reports = await verifyShcText(edited, store, { now });
+          noInternal(reports);
+          if (edited !== jws) expect(reports[0]?.verdict).toBe('invalid');
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,434 @@
+/** SMART Health Cards: every form a person brings, reduced to compact JWS, and the offline verifier's report. */
+import { zlibInflate } from '../compression/zlib';
+import { GreenlightError, isGreenlightError } from '../errors';
+import { inflatePayload, type ParsedJws, parseCompactJws, verifyCompactJwsSignature } from '../jws/compact';
+import type { VerificationReport, VerificationStep } from '../report';
+import { checkFhirBundle, type Problem } from './fhir';
+import { parseShcQrText, shcQrToJws } from './numeric';
+import { checkIssuerKey, revocationStatus, type ShcJwk, type ShcTrustStore } from './trust';
+import { checkX5c } from './x5c';
+
+export const HEALTH_CARD_TYPE = 'https://smarthealth.cards#health-card';
+/** The spec's limits: a JWS of at most 1195 characters fits one version-22 QR; a chunk at most 1191. */
+export const MAX_SINGLE_QR_JWS = 1195;
+
+export type ShcForm = 'qr-text' | 'jws' | 'file' | 'fhir-parameters';
+
+export interface ExtractedShc {
+  form: ShcForm;
+  /** One compact JWS per card. */
+  jws: string[];
+  /** Near-misses in the container: reported, not fatal. */
+  warnings: Problem[];
+}
+
+const JWS_RE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `shc:/` lines: unchunked ones are cards of their own; chunked ones are grouped by their chunk count. */
+function fromQrLines(lines: string[], warnings: Problem[]): string[] {
+  const single: string[] = [];
+  const groups = new Map<number, string[]>();
+  for (const line of lines) {
+    const chunk = parseShcQrText(line);
+    if (chunk.index === 0) single.push(line);
+    else groups.set(chunk.total, [...(groups.get(chunk.total) ?? []), line]);
+  }
+  const out = single.map((line) => shcQrToJws([line]).jws);
+  for (const jws of out) {
+    if (jws.length > MAX_SINGLE_QR_JWS)
+      warnings.push({
+        code: 'WARN_SHC_QR_TOO_LARGE',
+        message: `a ${jws.length}-character JWS is over the ${MAX_SINGLE_QR_JWS} that one QR may carry`,
+      });
+  }
+  for (const group of groups.values()) {
+    out.push(shcQrToJws(group).jws);
+    warnings.push({
+      code: 'WARN_SHC_CHUNKED',
+      message: `the card comes in ${group.length} chunked QR codes, a form deprecated since December 2022`,
+    });
+  }
+  return out;
+}
+
+function jwsFromJsonArray(list: unknown, what: string): string[] {
+  if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string')) {
+    throw new GreenlightError('shc', 'ERR_SHC_INPUT', `${what} is not a non-empty array of JWS strings`);
+  }
+  return list as string[];
+}
+
+/**
+ * Reduces what a person brings to compact JWS strings: `shc:/` QR text (one line per QR; chunks in any order),
+ * a compact JWS, a `.smart-health-card` file, or a FHIR `$health-cards-issue` Parameters response. Throws
+ * ERR_SHC_INPUT (or a numeric/chunk code) when the text is none of them.
+ */
+export function extractShcJws(text: string): ExtractedShc {
+  const warnings: Problem[] = [];
+  const trimmed = text.trim();
+  if (trimmed !== text && trimmed.length > 0 && !trimmed.startsWith('{')) {
+    warnings.push({ code: 'WARN_SHC_WHITESPACE', message: 'the card text has whitespace around it' });
+  }
+  if (/^shc:\//i.test(trimmed)) {
+    const lines = trimmed
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
+    return { form: 'qr-text', jws: fromQrLines(lines, warnings), warnings };
+  }
+  if (JWS_RE.test(trimmed)) return { form: 'jws', jws: [trimmed], warnings };
+  if (trimmed.startsWith('{')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(trimmed);
+    } catch (cause) {
+      throw new GreenlightError('shc', 'ERR_SHC_INPUT', 'the card file is not JSON', { cause });
+    }
+    if (isObject(json) && 'verifiableCredential' in json) {
+      return {
+        form: 'file',
+        jws: jwsFromJsonArray(json.verifiableCredential, 'verifiableCredential'),
+        warnings,
+      };
+    }
+    if (isObject(json) && json.resourceType === 'Parameters' && Array.isArray(json.parameter)) {
+      const values = json.parameter
+        .filter((p) => isObject(p) && p.name === 'verifiableCredential')
+        .map((p) => (p as Record<string, unknown>).valueString);
+      return {
+        form: 'fhir-parameters',
+        jws: jwsFromJsonArray(values, 'the Parameters verifiableCredential values'),
+        warnings,
+      };
+    }
+    throw new GreenlightError(
+      'shc',
+      'ERR_SHC_INPUT',
+      'the JSON is neither a .smart-health-card file nor a FHIR Parameters response',
+    );
+  }
+  throw new GreenlightError('shc', 'ERR_SHC_INPUT', 'the text is not shc:/ QR text, a JWS or a card file');
+}
+
+export interface VerifyShcOptions {
+  /** The verification time; defaults to the current time. */
+  now?: Date;
+  /** Seconds of clock difference tolerated before a future `nbf` is even mentioned (default 300). */
+  clockSkewSeconds?: number;
+  /**
+   * A card whose `nbf` (its issuance time) is still in the future: `warn` (default) reports it and keeps the
+   * verdict, `enforce` fails it. See the README for why the default is lenient.
+   */
+  futureNbf?: 'warn' | 'enforce';
+  /** DER trust anchors for issuer keys with `x5c`; without them the chain is checked for consistency only. */
+  x5cRoots?: readonly Uint8Array[];
+  /** Steps that the caller already ran (e.g. the extraction of a file), put first in the report. */
+  leadingSteps?: VerificationStep[];
+}
+
+export interface ShcClaims {
+  iss: string;
+  nbf: number;
+  exp?: number;
+  vc: {
+    type: string[];
+    credentialSubject: { fhirVersion: string; fhirBundle: unknown };
+    rid?: string;
+  };
+}
+
+const RID_RE = /^[A-Za-z0-9_-]{1,24}$/;
+
+function claimError(message: string): never {
+  throw new GreenlightError('shc', 'ERR_SHC_CLAIMS', message);
+}
+
+/** The JWT claims of a card, checked against the spec's MUSTs (the clock is not consulted here). */
+export function parseShcClaims(payload: unknown, warnings: Problem[] = []): ShcClaims {
+  if (!isObject(payload)) claimError('the payload is not a JSON object');
+  const { iss, nbf, exp, vc } = payload;
+  if (typeof iss !== 'string') claimError('iss is missing');
+  let url: URL | undefined;
+  try {
+    url = new URL(iss);
+  } catch {
+    claimError(`iss ${JSON.stringify(iss)} is not a URL`);
+  }
+  if (url?.protocol !== 'https:') claimError(`iss ${iss} is not an https URL`);
+  if (iss.endsWith('/')) claimError(`iss ${iss} ends with "/"`);
+  if (typeof nbf !== 'number' || !Number.isFinite(nbf) || nbf < 0) claimError('nbf is not a NumericDate');
+  // Milliseconds where seconds belong: 1e11 seconds is the year 5138.
+  if (nbf > 1e11) claimError(`nbf ${nbf} looks like milliseconds, not seconds`);
+  if (exp !== undefined) {
+    if (typeof exp !== 'number' || !Number.isFinite(exp) || exp > 1e11)
+      claimError('exp is not a NumericDate');
+    if (exp <= nbf) claimError('exp is not after nbf');
+  }
+  if (!isObject(vc)) claimError('vc is missing');
+  if (!Array.isArray(vc.type) || !vc.type.includes(HEALTH_CARD_TYPE))
+    claimError(`vc.type does not contain ${HEALTH_CARD_TYPE}`);
+  const subject = vc.credentialSubject;
+  if (!isObject(subject)) claimError('vc.credentialSubject is missing');
+  if (typeof subject.fhirVersion !== 'string' || !/^\d+\.\d+\.\d+$/.test(subject.fhirVersion))
+    claimError('vc.credentialSubject.fhirVersion is missing or not a version');
+  if (!subject.fhirVersion.startsWith('4.'))
+    warnings.push({ code: 'WARN_SHC_FHIR_VERSION', message: `fhirVersion ${subject.fhirVersion} is not R4` });
+  if (!('fhirBundle' in subject)) claimError('vc.credentialSubject.fhirBundle is missing');
+  if (vc.rid !== undefined && (typeof vc.rid !== 'string' || !RID_RE.test(vc.rid)))
+    claimError('vc.rid is not up to 24 base64url characters');
+  if ('iat' in payload || '@context' in vc)
+    warnings.push({
+      code: 'WARN_SHC_LEGACY_CLAIMS',
+      message: 'the payload carries pre-2021 claims (iat or @context)',
+    });
+  return payload as unknown as ShcClaims;
+}
+
+function failed(name: string, error: unknown): VerificationStep {
+  if (isGreenlightError(error)) return { name, ok: false, code: error.code, message: error.message };
+  return { name, ok: false, code: 'ERR_INTERNAL', message: String(error) };
+}
+
+function withWarnings(step: VerificationStep, warnings: Problem[]): VerificationStep {
+  return warnings.length > 0 ? { ...step, warnings } : step;
+}
+
+/** Raw DEFLATE as the spec says; a zlib-wrapped payload (a real issuer near-miss) is read with a warning. */
+function inflateShc(raw: Uint8Array, warnings: Problem[]): Uint8Array {
+  try {
+    return inflatePayload(raw);
+  } catch (error) {
+    if (raw[0] !== 0x78) throw error;
+    let out: Uint8Array;
+    try {
+      out = zlibInflate(raw);
+    } catch {
+      throw error;
+    }
+    warnings.push({ code: 'WARN_SHC_ZLIB', message: 'the payload is zlib-wrapped, not raw DEFLATE' });
+    return out;
+  }
+}
+
+/**
+ * Verifies one compact JWS fully offline. Never throws for bad input: each failure is a step of the report
+ * (`JWS`, `INFLATE`, `PAYLOAD`, `ISSUER`, `KEY`, `X5C`, `VERIFY`, `TIME`, `REVOCATION`, `FHIR`).
+ */
+export async function verifyShc(
+  jws: string,
+  trust: ShcTrustStore,
+  options: VerifyShcOptions = {},
+): Promise<VerificationReport> {
+  const now = options.now ?? new Date();
+  const steps: VerificationStep[] = [...(options.leadingSteps ?? [])];
+  const report: VerificationReport = {
+    format: 'shc',
+    verdict: 'invalid',
+    steps,
+    certificateType: 'unknown',
+    times: { now: now.toISOString() },
+  };
+  const finish = () => {
+    report.verdict = steps.every((s) => s.ok !== false) ? 'valid' : 'invalid';
+    return report;
+  };
+
+  let parsed: ParsedJws;
+  try {
+    parsed = parseCompactJws(jws.trim());
+    if (parsed.header.zip !== 'DEF')
+      throw new GreenlightError(
+        'shc',
+        'ERR_SHC_ZIP',
+        `the header's zip is ${JSON.stringify(parsed.header.zip)}, not "DEF"`,
+      );
+    steps.push({ name: 'JWS', ok: true });
+  } catch (error) {
+    steps.push(failed('JWS', error));
+    return finish();
+  }
+  const kid = parsed.header.kid as string;
+
+  const payloadWarnings: Problem[] = [];
+  let claims: ShcClaims;
+  try {
+    const inflated = inflateShc(parsed.rawPayload, payloadWarnings);
+    steps.push(withWarnings({ name: 'INFLATE', ok: true }, payloadWarnings.splice(0)));
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(inflated));
+    } catch (cause) {
+      throw new GreenlightError('shc', 'ERR_SHC_PAYLOAD_JSON', 'the payload is not UTF-8 JSON', { cause });
+    }
+    report.payload = json;
+    claims = parseShcClaims(json, payloadWarnings);
+    steps.push(withWarnings({ name: 'PAYLOAD', ok: true }, payloadWarnings));
+  } catch (error) {
+    steps.push(failed(steps.at(-1)?.name === 'INFLATE' ? 'PAYLOAD' : 'INFLATE', error));
+    return finish();
+  }
+  report.times.notBefore = new Date(claims.nbf * 1000).toISOString();
+  if (claims.exp !== undefined) report.times.expiresAt = new Date(claims.exp * 1000).toISOString();
+  report.signer = { kid, issuer: claims.iss };
+
+  const fhir = checkFhirBundle(claims.vc.credentialSubject.fhirBundle);
+  report.certificateType = fhir.certificateType;
+  if (fhir.holder) report.holder = fhir.holder;
+  report.summary = fhir.summary;
+
+  const issuer = trust.issuer(claims.iss);
+  let key: ShcJwk | undefined;
+  if (!issuer) {
+    steps.push({
+      name: 'ISSUER',
+      ok: false,
+      code: 'ERR_SHC_ISSUER_UNKNOWN',
+      message: `the issuer ${claims.iss} is not in the trusted directory or JWKS files`,
+    });
+  } else {
+    steps.push({ name: 'ISSUER', ok: true });
+    if (issuer.name) report.signer.issuerName = issuer.name;
+    key = issuer.keys.find((k) => k.kid === kid);
+    if (!key) {
+      steps.push({
+        name: 'KEY',
+        ok: false,
+        code: 'ERR_SHC_KEY_UNKNOWN',
+        message: `the issuer ${claims.iss} has no key ${kid}`,
+      });
+    } else {
+      try {
+        await checkIssuerKey(key);
+        steps.push({ name: 'KEY', ok: true });
+      } catch (error) {
+        steps.push(failed('KEY', error));
+        key = undefined;
+      }
+    }
+  }
+
+  if (key?.x5c === undefined) {
+    steps.push({ name: 'X5C', ok: null, message: key ? 'the key has no x5c' : 'no key' });
+  } else {
+    try {
+      await checkX5c(key, claims.iss, now, options.x5cRoots);
+      steps.push({ name: 'X5C', ok: true });
+    } catch (error) {
+      steps.push(failed('X5C', error));
+    }
+  }
+
+  if (!key) {
+    steps.push({ name: 'VERIFY', ok: false, code: 'ERR_SHC_KEY_UNKNOWN', message: 'no usable issuer key' });
+  } else {
+    try {
+      await verifyCompactJwsSignature(jws.trim(), key);
+      steps.push({ name: 'VERIFY', ok: true });
+    } catch (error) {
+      steps.push(failed('VERIFY', error));
+    }
+  }
+
+  const nowSeconds = now.getTime() / 1000;
+  const skew = options.clockSkewSeconds ?? 300;
+  if (claims.exp !== undefined && nowSeconds > claims.exp) {
+    steps.push({
+      name: 'TIME',
+      ok: false,
+      code: 'ERR_SHC_EXPIRED',
+      message: `the card expired at ${report.times.expiresAt}`,
+    });
+  } else if (claims.nbf > nowSeconds + skew) {
+    const message = `the card's nbf (${report.times.notBefore}) is after the verification time`;
+    steps.push(
+      options.futureNbf === 'enforce'
+        ? { name: 'TIME', ok: false, code: 'ERR_SHC_NOT_YET_VALID', message }
+        : { name: 'TIME', ok: true, warnings: [{ code: 'WARN_SHC_NBF_FUTURE', message }] },
+    );
+  } else {
+    steps.push({ name: 'TIME', ok: true });
+  }
+
+  if (!key) {
+    steps.push({ name: 'REVOCATION', ok: null, message: 'no key' });
+  } else {
+    const status = revocationStatus(key, issuer?.crls ?? [], claims.vc.rid, claims.nbf);
+    if (status.state === 'revoked') {
+      steps.push({
+        name: 'REVOCATION',
+        ok: false,
+        code: 'ERR_SHC_REVOKED',
+        message: `rid ${claims.vc.rid} is revoked by CRL ${status.ctr} (entry ${status.entry})`,
+      });
+    } else if (status.state === 'unknown') {
+      steps.push({
+        name: 'REVOCATION',
+        ok: null,
+        warnings: [
+          { code: 'WARN_SHC_CRL_MISSING', message: `key ${kid} revokes cards but no CRL for it was given` },
+        ],
+      });
+    } else if (status.state === 'not-applicable') {
+      steps.push({ name: 'REVOCATION', ok: null, message: 'the issuer key does not revoke' });
+    } else {
+      steps.push(
+        withWarnings(
+          { name: 'REVOCATION', ok: true },
+          status.stale
+            ? [
+                {
+                  code: 'WARN_SHC_CRL_STALE',
+                  message: `CRL ${status.ctr} is older than the key's crlVersion ${key.crlVersion}`,
+                },
+              ]
+            : [],
+        ),
+      );
+    }
+  }
+
+  steps.push(
+    fhir.errors.length > 0
+      ? {
+          name: 'FHIR',
+          ok: false,
+          code: fhir.errors[0]?.code ?? 'ERR_SHC_FHIR_BUNDLE',
+          message: fhir.errors.map((e) => e.message).join('; '),
+          ...(fhir.warnings.length > 0 ? { warnings: fhir.warnings } : {}),
+        }
+      : withWarnings({ name: 'FHIR', ok: true }, fhir.warnings),
+  );
+  return finish();
+}
+
+/**
+ * Verifies every card in `text` (any form of `extractShcJws`). A text that holds no card gives one report whose
+ * `EXTRACT` step failed.
+ */
+export async function verifyShcText(
+  text: string,
+  trust: ShcTrustStore,
+  options: VerifyShcOptions = {},
+): Promise<VerificationReport[]> {
+  let extracted: ExtractedShc;
+  try {
+    extracted = extractShcJws(text);
+  } catch (error) {
+    const now = options.now ?? new Date();
+    return [
+      {
+        format: 'shc',
+        verdict: 'invalid',
+        steps: [failed('EXTRACT', error)],
+        certificateType: 'unknown',
+        times: { now: now.toISOString() },
+      },
+    ];
+  }
+  const extract = withWarnings({ name: 'EXTRACT', ok: true, message: extracted.form }, extracted.warnings);
+  return Promise.all(
+    extracted.jws.map((jws) => verifyShc(jws, trust, { ...options, leadingSteps: [extract] })),
+  );
+}
