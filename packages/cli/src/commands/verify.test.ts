@@ -98,6 +98,88 @@ describe('greenlight verify', () => {
   });
 });
 
+const shc = testdataPath('shc', 'public');
+
+describe.skipIf(!shc)('greenlight verify with SMART Health Cards', () => {
+  const ISS = 'https://spec.smarthealth.cards/examples/issuer';
+  const at = '2022-05-31T00:00:00Z';
+  const jwks = () => `${ISS}=${join(shc!, 'issuer/.well-known/jwks.json')}`;
+  const file = (name: string) => join(shc!, name);
+
+  it('detects each form and gives the spec verdicts: 00-02 valid, 03 revoked', async () => {
+    for (const [input, expected] of [
+      [`@${file('example-00-d-jws.txt')}`, 0],
+      [`@${file('example-00-f-qr-code-numeric-value-0.txt')}`, 0],
+      [`@${file('example-01-e-file.smart-health-card')}`, 0],
+      [`@${file('example-00-g-qr-code-0.svg')}`, 0],
+      [readFileSync(file('example-02-d-jws.txt'), 'utf8'), 0],
+      [`@${file('example-03-d-jws.txt')}`, 1],
+    ] as const) {
+      const { code, out, err } = await capture(['verify', input, '--jwks', jwks(), '--at', at, '--json']);
+      expect({ input: input.slice(-40), code, err }).toEqual({
+        input: input.slice(-40),
+        code: expected,
+        err: [],
+      });
+      const report = JSON.parse(out[0]!);
+      expect(report.format).toBe('shc');
+      if (expected === 1)
+        expect(report.steps.find((s: { name: string }) => s.name === 'REVOCATION').code).toBe(
+          'ERR_SHC_REVOKED',
+        );
+    }
+  });
+
+  it('takes the three chunks of 02 in a file, one per line, in any order, and a VCI snapshot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'greenlight-shc-'));
+    const chunks = [2, 0, 1].map((i) =>
+      readFileSync(file(`example-02-f-qr-code-numeric-value-${i}.txt`), 'utf8'),
+    );
+    writeFileSync(join(dir, 'chunks.txt'), chunks.join('\n'));
+    const keys = JSON.parse(readFileSync(file('issuer/.well-known/jwks.json'), 'utf8')).keys;
+    writeFileSync(
+      join(dir, 'vci.json'),
+      JSON.stringify({ issuerInfo: [{ issuer: { iss: ISS, name: 'SMART example issuer' }, keys }] }),
+    );
+    const { code, out } = await capture([
+      'verify',
+      `@${join(dir, 'chunks.txt')}`,
+      '--shc-directory',
+      join(dir, 'vci.json'),
+      '--at',
+      at,
+    ]);
+    expect(code).toBe(0);
+    expect(out.join('\n')).toContain(
+      'issuer: SMART example issuer, https://spec.smarthealth.cards/examples/issuer',
+    );
+    writeFileSync(join(dir, 'two.txt'), chunks.slice(0, 2).join('\n'));
+    const missing = await capture([
+      'verify',
+      `@${join(dir, 'two.txt')}`,
+      '--shc-directory',
+      join(dir, 'vci.json'),
+      '--at',
+      at,
+      '--json',
+    ]);
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.out[0]!).steps[0].code).toBe('ERR_SHC_CHUNK_MISSING');
+  });
+
+  it('exits 2 for a key set that is not JSON or not a key set, and for a malformed --jwks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'greenlight-shc-'));
+    writeFileSync(join(dir, 'bad.json'), 'this is not json');
+    writeFileSync(join(dir, 'notset.json'), '{"kty":"EC"}');
+    const card = `@${file('example-00-d-jws.txt')}`;
+    expect((await capture(['verify', card, '--jwks', `${ISS}=${join(dir, 'bad.json')}`])).code).toBe(2);
+    const notSet = await capture(['verify', card, '--jwks', `${ISS}=${join(dir, 'notset.json')}`]);
+    expect(notSet.code).toBe(2);
+    expect(notSet.err.join('\n')).toContain('ERR_SHC_JWKS_FORMAT');
+    expect((await capture(['verify', card, '--jwks', join(dir, 'bad.json')])).code).toBe(2);
+  });
+});
+
 const suite = testdataPath('dcc', 'public');
 
 describe.skipIf(!suite)('greenlight conformance dcc', () => {

@@ -1,38 +1,96 @@
 /** `greenlight verify`: verifies a credential offline and prints the report. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   base64ToBytes,
   DscTrustList,
   GreenlightError,
+  isSvg,
   readQrImage,
+  ShcTrustStore,
   type VerificationReport,
   verifyHc1,
+  verifyShcText,
 } from '@greenlight/codec';
 import type { Command } from '../main';
 import { configureNodeQr, dccReferenceOptions } from '../support/node-codec';
 
-const USAGE = `Usage: greenlight verify <text|@file|-> [--image FILE] [--dsc BASE64_DER]... [--dsc-list FILE] [--at ISO8601] [--json]
+const USAGE = `Usage: greenlight verify <text|@file|-> [--image FILE] [--at ISO8601] [--json]
+         EU DCC:  [--dsc BASE64_DER]... [--dsc-list FILE]
+         SMART Health Cards:  [--shc-directory FILE]... [--jwks ISS=FILE]... [--shc-crl ISS=FILE]...
 
-Exit codes: 0 valid, 1 invalid, 2 bad usage or unreadable input.`;
+The format is detected: HC1: text, shc:/ QR text (chunks one per line), a compact JWS, a .smart-health-card
+file or FHIR Parameters JSON, or a PNG/JPEG/SVG image (by --image, or @file when the file is an image).
+--jwks also loads the issuer's CRLs from a crl/ folder beside the JWKS file (the .well-known layout).
+Several credentials (an image with several codes, a file with several cards) give one report each;
+with --json, one JSON object per line.
+
+Exit codes: 0 every credential valid, 1 one is invalid, 2 bad usage or unreadable input.`;
 
 class UsageError extends Error {}
 
-/** The credential text: an argument, @file, - for stdin, or the QR codes of --image. */
+const PNG = [0x89, 0x50, 0x4e, 0x47];
+const JPEG = [0xff, 0xd8, 0xff];
+const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => bytes[i] === b);
+
+async function qrTexts(bytes: Uint8Array, name: string): Promise<string> {
+  configureNodeQr();
+  const codes = await readQrImage(bytes);
+  if (codes.length === 0) throw new UsageError(`no QR code found in ${name}`);
+  return codes.join('\n');
+}
+
+/** The credential text: an argument, @file, - for stdin, or the QR codes of an image (one line per code). */
 export async function readCredentialInput(
   input: string | undefined,
   image: string | undefined,
 ): Promise<string> {
-  if (image !== undefined) {
-    configureNodeQr();
-    const codes = await readQrImage(new Uint8Array(readFileSync(image)));
-    if (codes.length === 0) throw new UsageError(`no QR code found in ${image}`);
-    return codes[0]!;
-  }
+  if (image !== undefined) return qrTexts(new Uint8Array(readFileSync(image)), image);
   if (input === undefined) throw new UsageError('no credential given');
-  if (input === '-') return readFileSync(0, 'utf8').trim();
-  if (input.startsWith('@')) return readFileSync(input.slice(1), 'utf8').trim();
-  return input.trim();
+  if (input !== '-' && !input.startsWith('@')) return input.trim();
+  const name = input === '-' ? 'stdin' : input.slice(1);
+  const bytes = new Uint8Array(readFileSync(input === '-' ? 0 : name));
+  if (startsWith(bytes, PNG) || startsWith(bytes, JPEG) || isSvg(bytes)) return qrTexts(bytes, name);
+  return new TextDecoder().decode(bytes).trim();
+}
+
+/** `ISS=FILE` of --jwks and --shc-crl. */
+function issuerAndFile(value: string, option: string): [string, string] {
+  const eq = value.indexOf('=');
+  if (eq <= 0 || eq === value.length - 1) throw new UsageError(`${option} wants ISS=FILE, not ${value}`);
+  return [value.slice(0, eq), value.slice(eq + 1)];
+}
+
+function readJson(file: string, what: string): unknown {
+  const text = readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`${what} ${file} is not JSON`);
+  }
+}
+
+export function loadShcTrust(directories: string[], jwks: string[], crls: string[]): ShcTrustStore {
+  const store = new ShcTrustStore();
+  for (const file of directories) store.addVciSnapshot(readJson(file, 'the directory snapshot'));
+  for (const value of jwks) {
+    const [iss, file] = issuerAndFile(value, '--jwks');
+    store.addJwks(iss, readJson(file, 'the JWKS'));
+    const crlDir = join(dirname(file), 'crl');
+    if (existsSync(crlDir)) {
+      for (const name of readdirSync(crlDir)
+        .filter((n) => n.endsWith('.json'))
+        .sort()) {
+        store.addCrl(iss, readJson(join(crlDir, name), 'the CRL'));
+      }
+    }
+  }
+  for (const value of crls) {
+    const [iss, file] = issuerAndFile(value, '--shc-crl');
+    store.addCrl(iss, readJson(file, 'the CRL'));
+  }
+  return store;
 }
 
 export async function loadTrust(dscs: string[], dscList: string | undefined): Promise<DscTrustList> {
@@ -54,18 +112,28 @@ export function formatReport(report: VerificationReport): string {
     lines.push(
       `signer: kid ${report.signer.kid}${report.signer.country ? `, ${report.signer.country}` : ''}`,
     );
+  if (report.signer?.issuer)
+    lines.push(
+      `issuer: ${report.signer.issuerName ? `${report.signer.issuerName}, ` : ''}${report.signer.issuer}`,
+    );
+  for (const dose of report.summary?.immunizations ?? [])
+    lines.push(`immunization: ${dose.date} ${dose.code}${dose.lotNumber ? ` lot ${dose.lotNumber}` : ''}`);
+  for (const result of report.summary?.results ?? [])
+    lines.push(`result: ${result.date ?? ''} ${result.code}${result.value ? ` = ${result.value}` : ''}`);
   lines.push(`checked at: ${report.times.now}`);
   for (const step of report.steps) {
     const mark = step.ok === true ? 'ok  ' : step.ok === false ? 'FAIL' : '--  ';
     lines.push(
       `  ${mark} ${step.name}${step.code ? ` ${step.code}` : ''}${step.message ? `: ${step.message}` : ''}`,
     );
+    for (const warning of step.warnings ?? [])
+      lines.push(`       warning ${warning.code}: ${warning.message}`);
   }
   return lines.join('\n');
 }
 
 export const verify: Command = {
-  summary: 'verify a credential offline (HC1)',
+  summary: 'verify a credential offline (EU DCC or SMART Health Card)',
   async run(argv) {
     try {
       const { values, positionals } = parseArgs({
@@ -75,6 +143,9 @@ export const verify: Command = {
           image: { type: 'string' },
           dsc: { type: 'string', multiple: true },
           'dsc-list': { type: 'string' },
+          'shc-directory': { type: 'string', multiple: true },
+          jwks: { type: 'string', multiple: true },
+          'shc-crl': { type: 'string', multiple: true },
           at: { type: 'string' },
           json: { type: 'boolean' },
           help: { type: 'boolean' },
@@ -88,10 +159,19 @@ export const verify: Command = {
       const now = values.at === undefined ? new Date() : new Date(values.at);
       if (Number.isNaN(now.getTime())) throw new UsageError(`--at is not an ISO-8601 time: ${values.at}`);
       const text = await readCredentialInput(positionals[0], values.image);
-      const trust = await loadTrust(values.dsc ?? [], values['dsc-list']);
-      const report = await verifyHc1(text, trust, { now, ...dccReferenceOptions() });
-      console.log(values.json ? JSON.stringify(report) : formatReport(report));
-      return report.verdict === 'valid' ? 0 : 1;
+      let reports: VerificationReport[];
+      if (/^HC1:/.test(text)) {
+        const trust = await loadTrust(values.dsc ?? [], values['dsc-list']);
+        const options = { now, ...dccReferenceOptions() };
+        reports = [];
+        for (const line of text.split(/\r?\n/).filter((l) => l.trim()))
+          reports.push(await verifyHc1(line, trust, options));
+      } else {
+        const trust = loadShcTrust(values['shc-directory'] ?? [], values.jwks ?? [], values['shc-crl'] ?? []);
+        reports = await verifyShcText(text, trust, { now });
+      }
+      for (const report of reports) console.log(values.json ? JSON.stringify(report) : formatReport(report));
+      return reports.every((r) => r.verdict === 'valid') ? 0 : 1;
     } catch (error) {
       if (
         error instanceof UsageError ||
