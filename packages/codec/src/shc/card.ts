@@ -1,7 +1,7 @@
 /** SMART Health Cards: every form a person brings, reduced to compact JWS, and the offline verifier's report. */
 import { zlibInflate } from '../compression/zlib';
 import { GreenlightError, isGreenlightError } from '../errors';
-import { inflatePayload, type ParsedJws, parseCompactJws, verifyCompactJwsSignature } from '../jws/compact';
+import { inflatePayload, type ParsedJws, parseCompactJws } from '../jws/compact';
 import type { VerificationReport, VerificationStep } from '../report';
 import { checkFhirBundle, type Problem } from './fhir';
 import { parseShcQrText, shcQrToJws } from './numeric';
@@ -186,6 +186,61 @@ export function parseShcClaims(payload: unknown, warnings: Problem[] = []): ShcC
   return payload as unknown as ShcClaims;
 }
 
+interface UsableKey {
+  error?: unknown;
+  cryptoKey?: CryptoKey;
+}
+
+// A directory's keys are checked and imported once, not per card: the thumbprint and the import cost more
+// than the signature check itself.
+const usableKeys = new WeakMap<ShcJwk, Promise<UsableKey>>();
+
+function usableKey(jwk: ShcJwk): Promise<UsableKey> {
+  let entry = usableKeys.get(jwk);
+  if (!entry) {
+    entry = (async () => {
+      try {
+        await checkIssuerKey(jwk);
+        const cryptoKey = await crypto.subtle.importKey(
+          'jwk',
+          { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y },
+          { name: 'ECDSA', namedCurve: 'P-256' },
+          false,
+          ['verify'],
+        );
+        return { cryptoKey };
+      } catch (error) {
+        return {
+          error: isGreenlightError(error)
+            ? error
+            : new GreenlightError('jws', 'ERR_JWS_KEY', 'the issuer key is not a usable P-256 public key', {
+                cause: error,
+              }),
+        };
+      }
+    })();
+    usableKeys.set(jwk, entry);
+  }
+  return entry;
+}
+
+/** ES256 over ASCII(header.payload) with the raw r||s signature that `parseCompactJws` already checked. */
+async function verifyJwsSignature(jws: string, signature: Uint8Array, key: CryptoKey): Promise<void> {
+  const signingInput = new TextEncoder().encode(jws.slice(0, jws.lastIndexOf('.')));
+  const ok = await crypto.subtle.verify(
+    { name: 'ECDSA', hash: 'SHA-256' },
+    key,
+    new Uint8Array(signature),
+    signingInput,
+  );
+  if (!ok)
+    throw new GreenlightError(
+      'jws',
+      'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+      'the JWS signature does not verify with the issuer key',
+    );
+}
+
 function failed(name: string, error: unknown): VerificationStep {
   if (isGreenlightError(error)) return { name, ok: false, code: error.code, message: error.message };
   return { name, ok: false, code: 'ERR_INTERNAL', message: String(error) };
@@ -280,6 +335,7 @@ export async function verifyShc(
 
   const issuer = trust.issuer(claims.iss);
   let key: ShcJwk | undefined;
+  let cryptoKey: CryptoKey | undefined;
   if (!issuer) {
     steps.push({
       name: 'ISSUER',
@@ -299,11 +355,12 @@ export async function verifyShc(
         message: `the issuer ${claims.iss} has no key ${kid}`,
       });
     } else {
-      try {
-        await checkIssuerKey(key);
+      const usable = await usableKey(key);
+      if (usable.cryptoKey) {
+        cryptoKey = usable.cryptoKey;
         steps.push({ name: 'KEY', ok: true });
-      } catch (error) {
-        steps.push(failed('KEY', error));
+      } else {
+        steps.push(failed('KEY', usable.error));
         key = undefined;
       }
     }
@@ -320,11 +377,11 @@ export async function verifyShc(
     }
   }
 
-  if (!key) {
+  if (!cryptoKey) {
     steps.push({ name: 'VERIFY', ok: false, code: 'ERR_SHC_KEY_UNKNOWN', message: 'no usable issuer key' });
   } else {
     try {
-      await verifyCompactJwsSignature(jws.trim(), key);
+      await verifyJwsSignature(jws.trim(), parsed.signature, cryptoKey);
       steps.push({ name: 'VERIFY', ok: true });
     } catch (error) {
       steps.push(failed('VERIFY', error));
