@@ -99,6 +99,16 @@ export async function verifyHc1(
   const compressed = base45 === undefined ? undefined : run('B45DECODE', () => base45Decode(base45));
   const coseBytes = compressed === undefined ? undefined : run('COMPRESSION', () => zlibInflate(compressed));
   const cose = coseBytes === undefined ? undefined : run('COSE', () => parseCoseSign1(coseBytes));
+  // The first candidate's signature check starts before the claims are decoded: WebCrypto runs it off the main
+  // thread, so decoding overlaps with it instead of adding to it. The report's step order stays the same.
+  const candidates = cose?.kid ? trust.candidates(cose.kid) : [];
+  const firstCheck =
+    cose && candidates[0]
+      ? verifyCoseSign1(cose, candidates[0].publicKey).then(
+          (ok) => ({ ok, error: undefined as unknown }),
+          (error: unknown) => ({ ok: false, error }),
+        )
+      : undefined;
   const claims = cose === undefined ? undefined : run('DECODE', () => parseHcertClaims(cose.payload));
   if (!cose || !claims) return report;
 
@@ -120,17 +130,20 @@ export async function verifyHc1(
     });
   } else {
     report.signer = { kid: bytesToBase64(cose.kid), ...(claims.issuer ? { issuer: claims.issuer } : {}) };
-    const candidates = trust.candidates(cose.kid);
     let lastError: unknown;
-    for (const dsc of candidates) {
-      try {
-        if (await verifyCoseSign1(cose, dsc.publicKey)) {
-          signer = dsc;
-          break;
-        }
-      } catch (error) {
-        lastError = error;
+    for (const [i, dsc] of candidates.entries()) {
+      const check =
+        i === 0 && firstCheck
+          ? await firstCheck
+          : await verifyCoseSign1(cose, dsc.publicKey).then(
+              (ok) => ({ ok, error: undefined as unknown }),
+              (error: unknown) => ({ ok: false, error }),
+            );
+      if (check.ok) {
+        signer = dsc;
+        break;
       }
+      if (check.error !== undefined) lastError = check.error;
     }
     if (signer) {
       steps.push({ name: 'VERIFY', ok: true });
