@@ -12,7 +12,7 @@ export {
   parseSuiteTime,
 } from './dcc/conformance';
 export type { DecodedHc1, EncodeHc1Options, Hc1Signer, VerifyHc1Options } from './dcc/hc1';
-export { decodeHc1, encodeHc1, HC1_PREFIX, unprefixHc1, verifyHc1 } from './dcc/hc1';
+export { decodeHc1, encodeHc1, HC1_PREFIX, unprefixHc1, verifyHc1, verifyHcertCose } from './dcc/hc1';
 export type { Hcert } from './dcc/hcert';
 export { hcertHolder, hcertType } from './dcc/hcert';
 export type { SchemaSet } from './dcc/schema';
@@ -32,6 +32,25 @@ export {
   parseCompactJws,
   verifyCompactJwsSignature,
 } from './jws/compact';
+export type {
+  DecodedPresentation,
+  DeviceBindingInput,
+  PresentationInput,
+  VerifyPresentationOptions,
+} from './presentation/glp1';
+export {
+  certificateHash,
+  createPresentation,
+  decodePresentation,
+  exportDevicePublicKey,
+  generateDeviceKey,
+  hc1CoseBytes,
+  PRESENTATION_PREFIX,
+  SLOT_SECONDS,
+  signDeviceBinding,
+  slotAt,
+  verifyPresentation,
+} from './presentation/glp1';
 export { configureSvgRasterizer, isSvg, svgToPng } from './qr/svg';
 export type { WasmSource } from './qr/zxing';
 export { configureQrReader, configureQrWriter, qrPng, qrSvg, readQrImage } from './qr/zxing';

@@ -64,6 +64,8 @@ export interface VerificationReport {
   summary?: ClinicalSummary;
   /** The decoded content: the HCERT JSON for HC1, the JWT claims for SHC. */
   payload?: unknown;
+  /** Presentation QR only: the slot it was drawn for and the check-in token it carries (base64url). */
+  presentation?: { slot: number; token?: string };
   /** Filled by `greenlight verify --policy`: the rules verdict (see @greenlight/rules). */
   rules?: unknown;
 }

@@ -70,22 +70,8 @@ function failed(name: string, error: unknown): Step {
   return { name, ok: false, code: 'ERR_INTERNAL', message: String(error) };
 }
 
-/** Verifies an HC1 text fully offline; never throws for bad input: failures are steps in the report. */
-export async function verifyHc1(
-  text: string,
-  trust: DscTrustList,
-  options: VerifyHc1Options = {},
-): Promise<VerificationReport> {
-  const now = options.now ?? new Date();
-  const steps: Step[] = [];
-  const report: VerificationReport = {
-    format: 'hc1',
-    verdict: 'invalid',
-    steps,
-    certificateType: 'unknown',
-    times: { now: now.toISOString() },
-  };
-  const run = <T>(name: string, fn: () => T): T | undefined => {
+function stepRunner(steps: Step[]) {
+  return <T>(name: string, fn: () => T): T | undefined => {
     try {
       const value = fn();
       steps.push({ name, ok: true });
@@ -95,9 +81,42 @@ export async function verifyHc1(
       return undefined;
     }
   };
+}
+
+/** Verifies an HC1 text fully offline; never throws for bad input: failures are steps in the report. */
+export async function verifyHc1(
+  text: string,
+  trust: DscTrustList,
+  options: VerifyHc1Options = {},
+): Promise<VerificationReport> {
+  const steps: Step[] = [];
+  const run = stepRunner(steps);
   const base45 = run('UNPREFIX', () => unprefixHc1(text));
   const compressed = base45 === undefined ? undefined : run('B45DECODE', () => base45Decode(base45));
   const coseBytes = compressed === undefined ? undefined : run('COMPRESSION', () => zlibInflate(compressed));
+  return verifyHcertCose(coseBytes, trust, options, steps);
+}
+
+/**
+ * The HC1 chain from the COSE_Sign1 bytes on (`COSE` to `KEYUSAGE`), appended to `steps`. Shared by `verifyHc1`
+ * and the presentation QR, which carries the certificate's COSE bytes. `undefined` bytes give the report of an
+ * earlier failed step.
+ */
+export async function verifyHcertCose(
+  coseBytes: Uint8Array | undefined,
+  trust: DscTrustList,
+  options: VerifyHc1Options,
+  steps: Step[],
+): Promise<VerificationReport> {
+  const now = options.now ?? new Date();
+  const report: VerificationReport = {
+    format: 'hc1',
+    verdict: 'invalid',
+    steps,
+    certificateType: 'unknown',
+    times: { now: now.toISOString() },
+  };
+  const run = stepRunner(steps);
   const cose = coseBytes === undefined ? undefined : run('COSE', () => parseCoseSign1(coseBytes));
   // The first candidate's signature check starts before the claims are decoded: WebCrypto runs it off the main
   // thread, so decoding overlaps with it instead of adding to it. The report's step order stays the same.
