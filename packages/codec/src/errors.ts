@@ -15,6 +15,7 @@ export type ErrorFamily =
   | 'qr'
   | 'presentation'
   | 'bundle'
+  | 'revocation'
   | 'input';
 
 export class GreenlightError extends Error {

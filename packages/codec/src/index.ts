@@ -63,6 +63,19 @@ export type {
   VerificationReport,
   VerificationStep,
 } from './report';
+export type {
+  RevocationCheck,
+  RevocationContent,
+  RevocationHashType,
+  RevocationPartition,
+} from './revocation/dcc';
+export {
+  buildRevocationPartition,
+  hcertUci,
+  REVOCATION_HASH_TYPES,
+  RevocationList,
+  revocationHashes,
+} from './revocation/dcc';
 export type { ExtractedShc, ShcClaims, ShcForm, VerifyShcOptions } from './shc/card';
 export {
   extractShcJws,

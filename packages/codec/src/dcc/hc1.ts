@@ -13,6 +13,7 @@ import { base45Decode, base45Encode } from '../encoding/base45';
 import { bytesToBase64, bytesToHex } from '../encoding/bytes';
 import { GreenlightError, isGreenlightError } from '../errors';
 import type { VerificationReport, VerificationStep } from '../report';
+import { type RevocationList, revocationHashes } from '../revocation/dcc';
 import { dscMaySign, type EkuPolicy } from '../x509/dsc';
 import { type Hcert, hcertHolder, hcertType } from './hcert';
 import { type SchemaSet, validateHcertSchema } from './schema';
@@ -61,6 +62,8 @@ export interface VerifyHc1Options {
   ekuPolicy?: EkuPolicy;
   /** Value sets; without them the value-set step is reported as not run. Never decisive. */
   valueSets?: ValueSets;
+  /** Revocation data (from a verified revocation bundle); without it the step is reported as not run. */
+  revocation?: RevocationList;
 }
 
 type Step = VerificationStep;
@@ -252,6 +255,23 @@ export async function verifyHcertCose(
             },
       );
     }
+  }
+
+  if (!options.revocation) {
+    steps.push({ name: 'REVOCATION', ok: null, message: 'no revocation list supplied' });
+  } else if (cose.kid) {
+    const hashes = await revocationHashes(claims.hcert, cose, claims.issuer);
+    const check = options.revocation.check(bytesToBase64(cose.kid), hashes);
+    steps.push(
+      check.revoked
+        ? {
+            name: 'REVOCATION',
+            ok: false,
+            code: 'ERR_REVOCATION_REVOKED',
+            message: `the certificate's ${check.hashType} hash is on the revocation list${check.probabilistic ? ' (Bloom filter match)' : ''}`,
+          }
+        : { name: 'REVOCATION', ok: true },
+    );
   }
 
   const blocking = steps.filter(
