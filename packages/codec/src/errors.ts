@@ -16,6 +16,7 @@ export type ErrorFamily =
   | 'presentation'
   | 'bundle'
   | 'revocation'
+  | 'rules'
   | 'input';
 
 export class GreenlightError extends Error {

@@ -1,3 +1,19 @@
+export type {
+  BundleInForce,
+  BundleKind,
+  BundlePayload,
+  BundleSigningKey,
+  VerifyBundleOptions,
+} from './bundle/signed';
+export {
+  BUNDLE_KINDS,
+  BUNDLE_TYP,
+  BundleSlot,
+  bundleDigest,
+  bundleSigningKey,
+  signBundle,
+  verifyBundle,
+} from './bundle/signed';
 export { cborDecode, cborEncode } from './cbor/cbor';
 export { zlibDeflate, zlibInflate } from './compression/zlib';
 export type { CoseAlg, CoseSign1, CoseSigner } from './cose/sign1';
