@@ -9,6 +9,7 @@ export interface Command {
 const commands: Record<string, () => Promise<Command>> = {
   conformance: async () => (await import('./commands/conformance')).conformance,
   demo: async () => (await import('./commands/demo')).demo,
+  rules: async () => (await import('./commands/rules')).rules,
   verify: async () => (await import('./commands/verify')).verify,
 };
 
