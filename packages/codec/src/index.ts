@@ -1,3 +1,4 @@
+export type { JWK } from 'jose';
 export type {
   BundleInForce,
   BundleKind,

@@ -1,0 +1,10 @@
+// `npm run build -w apps`: builds the wallet, scanner and desk PWAs into apps/dist/<app>/, one after another.
+import { build } from 'vite';
+
+const only = process.argv.slice(2);
+for (const app of only.length > 0 ? only : ['wallet', 'scanner', 'desk']) {
+  process.env.APP = app;
+  const started = Date.now();
+  await build({ configFile: new URL('./vite.config.ts', import.meta.url).pathname, logLevel: 'warn' });
+  console.log(`built ${app} in ${((Date.now() - started) / 1000).toFixed(1)} s -> apps/dist/${app}/`);
+}

@@ -1,0 +1,374 @@
+/** The venue scanner: verifies passes offline against signed bundles, records entries, uploads them when it can. */
+import { type BundleKind, configureQrReader, type JWK, RevocationList } from '@greenlight/codec';
+import { parsePolicy } from '@greenlight/rules';
+import { prepareZXingModule } from 'barcode-detector/ponyfill';
+import { render } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { uuidv7 } from 'uuidv7';
+import zxingReaderWasm from 'zxing-wasm/reader/zxing_reader.wasm?url';
+import { loadBundle, PUBLICATION_KEYS_URL, syncBundle } from '../shared/bundles';
+import { formatDateTime, type Lang, translator, useLang } from '../shared/i18n';
+import { LangSwitch } from '../shared/LangSwitch';
+import { registerServiceWorker } from '../shared/pwa';
+import { type AppDb, type OutboxEntry, openAppDb } from '../shared/store';
+import {
+  type Decision,
+  decide,
+  type TrustListContent,
+  trustFromContent,
+  type VerifierBundles,
+} from '../shared/verifier';
+import { type CameraScanner, startCameraScanner } from './camera';
+import { messages } from './messages';
+import { nextAttemptDelay, uploadOutbox } from './outbox';
+import '../shared/styles.css';
+
+configureQrReader({ wasmUrl: zxingReaderWasm });
+prepareZXingModule({
+  overrides: {
+    locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? zxingReaderWasm : prefix + path),
+  },
+});
+
+const KINDS: BundleKind[] = ['trust-list', 'rules', 'revocation'];
+const STALE_AFTER_MS = 24 * 3600 * 1000;
+const CATEGORIES: Record<string, { ko: string; en: string }> = {
+  restaurant: { ko: '식당', en: 'Restaurant' },
+  cafe: { ko: '카페', en: 'Café' },
+  gym: { ko: '실내체육시설', en: 'Gym' },
+  cinema: { ko: '영화관', en: 'Cinema' },
+  'pc-bang': { ko: 'PC방', en: 'PC café' },
+  karaoke: { ko: '노래연습장', en: 'Karaoke' },
+  sauna: { ko: '목욕장', en: 'Sauna' },
+  concert: { ko: '공연장', en: 'Concert hall' },
+  other: { ko: '기타', en: 'Other' },
+};
+
+interface Venue {
+  id: string;
+  name: string;
+  category: string;
+  credential: string;
+}
+
+type T = ReturnType<typeof translator<typeof messages>>;
+
+function ageText(ms: number, t: T): string {
+  const minutes = Math.max(0, Math.round(ms / 60000));
+  if (minutes < 60) return t('age.minutes', { n: minutes });
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? t('age.hours', { n: hours }) : t('age.days', { n: Math.round(hours / 24) });
+}
+
+async function loadVerifier(db: AppDb, keys: JWK[]): Promise<VerifierBundles | undefined> {
+  const trustList = await loadBundle<TrustListContent>(db, 'trust-list', keys);
+  const rules = await loadBundle<unknown>(db, 'rules', keys);
+  if (!trustList || !rules) return undefined;
+  const { trust, shc } = await trustFromContent(trustList.payload.content);
+  const revocationBundle = await loadBundle<unknown>(db, 'revocation', keys);
+  return {
+    trust,
+    shc,
+    policy: parsePolicy(rules.payload.content),
+    ...(revocationBundle ? { revocation: RevocationList.fromContent(revocationBundle.payload.content) } : {}),
+  };
+}
+
+function Setup({ db, onDone, t, lang }: { db: AppDb; onDone: () => void; t: T; lang: Lang }) {
+  const [credential, setCredential] = useState('');
+  const [name, setName] = useState('');
+  const [category, setCategory] = useState('restaurant');
+  const [error, setError] = useState<string>();
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      const response = await fetch(PUBLICATION_KEYS_URL);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const { keys } = (await response.json()) as { keys: JWK[] };
+      const [venueId] = credential.split('.');
+      const venue: Venue = { id: venueId ?? credential, name: name || venueId || '', category, credential };
+      await db.put('settings', keys, 'publicationKeys');
+      await db.put('settings', venue, 'venue');
+      onDone();
+    } catch (e) {
+      setError(
+        t('setup.failed', {
+          error: e instanceof TypeError ? t('setup.needKeys') : String((e as Error).message),
+        }),
+      );
+    }
+  };
+  return (
+    <form class="card setup" onSubmit={submit}>
+      <h2>{t('setup.title')}</h2>
+      <label>
+        {t('setup.credential')}
+        <input
+          required
+          value={credential}
+          onInput={(e) => setCredential(e.currentTarget.value)}
+          autocomplete="off"
+        />
+        <small>{t('setup.credentialHelp')}</small>
+      </label>
+      <label>
+        {t('setup.venueName')}
+        <input value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      </label>
+      <label>
+        {t('setup.category')}
+        <select value={category} onChange={(e) => setCategory(e.currentTarget.value)}>
+          {Object.entries(CATEGORIES).map(([id, names]) => (
+            <option value={id} key={id}>
+              {names[lang]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" class="primary">
+        {t('setup.submit')}
+      </button>
+    </form>
+  );
+}
+
+function VerdictPanel({ decision, t }: { decision: Decision | undefined; t: T }) {
+  if (!decision) {
+    return (
+      <section class="verdict idle" aria-live="polite">
+        <p class="verdict-word">{t('scan.waiting')}</p>
+      </section>
+    );
+  }
+  return (
+    <section class={`verdict ${decision.verdict}`} aria-live="assertive" data-verdict={decision.verdict}>
+      <p class="verdict-word">{t(`verdict.${decision.verdict}`)}</p>
+      {decision.holder && (
+        <p class="holder">
+          <span class="label">{t('holder.label')}</span>
+          <strong>{decision.holder.name}</strong> · {decision.holder.dateOfBirth}
+        </p>
+      )}
+      <ul class="reasons">
+        {decision.reasons.map((r) => (
+          <li key={r}>{r}</li>
+        ))}
+      </ul>
+      {decision.report && (
+        <details>
+          <summary>{t('details.show')}</summary>
+          <ol class="steps">
+            {decision.report.steps.map((s) => (
+              <li key={s.name} class={s.ok === false ? 'bad' : s.ok ? 'ok' : 'skip'}>
+                {s.name} {s.code ?? ''}
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
+    </section>
+  );
+}
+
+function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; lang: Lang }) {
+  const [keys, setKeys] = useState<JWK[]>([]);
+  const [verifier, setVerifier] = useState<VerifierBundles>();
+  const [checkedAt, setCheckedAt] = useState<number>();
+  const [refused, setRefused] = useState(false);
+  const [decision, setDecision] = useState<Decision>();
+  const [input, setInput] = useState('');
+  const [outbox, setOutbox] = useState<{ count: number; next?: number }>({ count: 0 });
+  const [camera, setCamera] = useState<CameraScanner>();
+  const [cameraError, setCameraError] = useState<string>();
+  const [now, setNow] = useState(Date.now());
+  const video = useRef<HTMLVideoElement>(null);
+
+  const refreshOutbox = useCallback(async () => {
+    const entries = await db.getAll('outbox');
+    const next = entries.reduce<number | undefined>(
+      (m, e) => (m === undefined ? e.nextAttemptAt : Math.min(m, e.nextAttemptAt)),
+      undefined,
+    );
+    setOutbox({ count: entries.length, ...(next !== undefined ? { next } : {}) });
+  }, [db]);
+
+  const sync = useCallback(async () => {
+    const stored = ((await db.get('settings', 'publicationKeys')) as JWK[] | undefined) ?? [];
+    setKeys(stored);
+    const results = await Promise.all(KINDS.map((k) => syncBundle(db, k, stored)));
+    setRefused(results.some((r) => r.status === 'refused'));
+    const bundles = await Promise.all(KINDS.map((k) => db.get('bundles', k)));
+    const times = bundles.filter((b) => b !== undefined).map((b) => Date.parse(b.checkedAt));
+    setCheckedAt(times.length === 2 || times.length === 3 ? Math.min(...times) : undefined);
+    setVerifier(await loadVerifier(db, stored).catch(() => undefined));
+  }, [db]);
+
+  const upload = useCallback(async () => {
+    await uploadOutbox(db, venue.credential, Date.now());
+    await refreshOutbox();
+  }, [db, venue, refreshOutbox]);
+
+  useEffect(() => {
+    void sync();
+    void refreshOutbox();
+    const tick = setInterval(() => setNow(Date.now()), 15000);
+    const syncTimer = setInterval(() => void sync(), 15 * 60 * 1000);
+    const uploadTimer = setInterval(() => void upload(), 10000);
+    addEventListener('online', upload);
+    return () => {
+      clearInterval(tick);
+      clearInterval(syncTimer);
+      clearInterval(uploadTimer);
+      removeEventListener('online', upload);
+    };
+  }, [sync, refreshOutbox, upload]);
+
+  const record = async (entry: Omit<OutboxEntry, 'attempts' | 'nextAttemptAt' | 'eventId' | 'venueId'>) => {
+    await db.put('outbox', { ...entry, eventId: uuidv7(), venueId: venue.id, attempts: 0, nextAttemptAt: 0 });
+    await refreshOutbox();
+    void upload();
+  };
+
+  const check = async (text: string) => {
+    if (!verifier) return;
+    const result = await decide(text, verifier, { now: new Date(), venueCategory: venue.category, lang, t });
+    setDecision(result);
+    if (result.verdict !== 'fail') {
+      await record({
+        at: new Date().toISOString(),
+        ...(result.token ? { token: result.token } : {}),
+        method: result.format === 'presentation' ? 'presentation' : 'paper',
+      });
+    }
+  };
+
+  const toggleCamera = async () => {
+    if (camera) {
+      camera.stop();
+      setCamera(undefined);
+      return;
+    }
+    try {
+      setCameraError(undefined);
+      setCamera(await startCameraScanner(video.current as HTMLVideoElement, (text) => void check(text)));
+    } catch (e) {
+      setCameraError(t('scan.cameraUnavailable', { error: (e as Error).message }));
+    }
+  };
+
+  const age = checkedAt === undefined ? undefined : now - checkedAt;
+  const category = CATEGORIES[venue.category]?.[lang] ?? venue.category;
+  return (
+    <>
+      <p class="venue">{t('venue.label', { name: venue.name, category })}</p>
+      <p class={age === undefined || age > STALE_AFTER_MS ? 'status warn' : 'status'} role="status">
+        {age === undefined
+          ? t('bundles.never')
+          : age > STALE_AFTER_MS
+            ? t('bundles.stale', { age: ageText(age, t) })
+            : t('bundles.age', { age: ageText(age, t) })}
+      </p>
+      {refused && (
+        <p class="status warn" role="alert">
+          {t('bundles.refused')}
+        </p>
+      )}
+      <VerdictPanel decision={decision} t={t} />
+      <form
+        class="card scan"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void check(input);
+          setInput('');
+        }}
+      >
+        <label>
+          {t('scan.input')}
+          <input
+            value={input}
+            onInput={(e) => setInput(e.currentTarget.value)}
+            autocomplete="off"
+            spellcheck={false}
+            disabled={!verifier}
+          />
+        </label>
+        <div class="row">
+          <button type="submit" class="primary" disabled={!verifier || !input}>
+            {t('scan.check')}
+          </button>
+          <button type="button" onClick={toggleCamera} disabled={!verifier}>
+            {camera ? t('scan.stop') : t('scan.camera')}
+          </button>
+        </div>
+        {cameraError && <p class="error">{cameraError}</p>}
+        <video
+          ref={video}
+          class={camera ? 'camera on' : 'camera'}
+          muted
+          playsInline
+          aria-label={t('scan.camera')}
+        />
+      </form>
+      <div class="card row">
+        <button
+          type="button"
+          onClick={async () => {
+            await record({ at: new Date().toISOString(), method: 'manual' });
+            setDecision({ verdict: 'check-id', reasons: [t('manual.recorded')] });
+          }}
+        >
+          {t('manual.button')}
+        </button>
+        <p class="outbox" role="status" data-outbox={outbox.count}>
+          {outbox.count === 0 ? t('outbox.empty') : t('outbox.waiting', { n: outbox.count })}
+          {outbox.count > 0 && outbox.next !== undefined && outbox.next > now && (
+            <small> · {t('outbox.retry', { time: formatDateTime(new Date(outbox.next), lang) })}</small>
+          )}
+        </p>
+      </div>
+      <p class="note">{t('privacy.note')}</p>
+      {keys.length === 0 && <p class="error">{t('setup.needKeys')}</p>}
+    </>
+  );
+}
+
+function App() {
+  const lang = useLang();
+  const t = translator(messages, lang);
+  const [db, setDb] = useState<AppDb>();
+  const [venue, setVenue] = useState<Venue | null>();
+  const load = useCallback(
+    async (d: AppDb) => setVenue(((await d.get('settings', 'venue')) as Venue | undefined) ?? null),
+    [],
+  );
+  useEffect(() => {
+    void openAppDb('scanner').then((d) => {
+      setDb(d);
+      void load(d);
+    });
+  }, [load]);
+  useEffect(() => {
+    document.title = t('app.title');
+  }, [t]);
+  return (
+    <main class="app scanner">
+      <header>
+        <h1>{t('app.title')}</h1>
+        <LangSwitch />
+      </header>
+      {db && venue === null && <Setup db={db} t={t} lang={lang} onDone={() => void load(db)} />}
+      {db && venue && <ScannerScreen db={db} venue={venue} t={t} lang={lang} />}
+    </main>
+  );
+}
+
+export { nextAttemptDelay };
+
+registerServiceWorker();
+render(<App />, document.getElementById('app') as HTMLElement);

@@ -1,0 +1,446 @@
+/** The holder's wallet: one-time-code login, passes saved on the phone, and a presentation QR computed offline. */
+import {
+  base64ToBytes,
+  configureQrReader,
+  configureQrWriter,
+  createPresentation,
+  decodeHc1,
+  exportDevicePublicKey,
+  extractShcJws,
+  generateDeviceKey,
+  qrSvg,
+  readQrImage,
+  SLOT_SECONDS,
+} from '@greenlight/codec';
+import { evaluatePolicy, krPolicy } from '@greenlight/rules';
+import { render } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import zxingReaderWasm from 'zxing-wasm/reader/zxing_reader.wasm?url';
+import zxingWriterWasm from 'zxing-wasm/writer/zxing_writer.wasm?url';
+import { formatDate, type Lang, translator, useLang } from '../shared/i18n';
+import { LangSwitch } from '../shared/LangSwitch';
+import { registerServiceWorker } from '../shared/pwa';
+import { type AppDb, openAppDb } from '../shared/store';
+import { messages } from './messages';
+import { validityWords } from './validity';
+import '../shared/styles.css';
+
+configureQrReader({ wasmUrl: zxingReaderWasm });
+configureQrWriter({ wasmUrl: zxingWriterWasm });
+
+type T = ReturnType<typeof translator<typeof messages>>;
+
+export interface WalletCert {
+  id: string;
+  personId?: string;
+  name: string;
+  relation: 'self' | 'family' | 'imported';
+  /** `HC1:` text, or `shc:/` text for a SMART Health Card. */
+  text: string;
+  /** The authority's device binding (base64 COSE), when this phone is bound to the certificate. */
+  binding?: string;
+}
+
+interface Session {
+  token: string;
+  contact: string;
+}
+
+const bytesToB64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+
+async function api<R>(path: string, session: Session | undefined, body?: unknown): Promise<R> {
+  const response = await fetch(path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...(session ? { Authorization: `Bearer ${session.token}` } : {}),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await response.json().catch(() => ({}))) as R & { code?: string; message?: string };
+  if (!response.ok) throw new Error(json.message ?? json.code ?? `HTTP ${response.status}`);
+  return json;
+}
+
+function Login({ onLogin, t }: { onLogin: (s: Session) => void; t: T }) {
+  const [contact, setContact] = useState('');
+  const [code, setCode] = useState('');
+  const [sent, setSent] = useState(false);
+  const [error, setError] = useState<string>();
+  const fail = (e: unknown) =>
+    setError(
+      e instanceof TypeError ? t('login.offline') : t('login.failed', { error: (e as Error).message }),
+    );
+  return (
+    <form
+      class="card"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setError(undefined);
+        try {
+          if (!sent) {
+            await api('/v1/auth/otp', undefined, { contact });
+            setSent(true);
+          } else {
+            const { token } = await api<{ token: string }>('/v1/auth/otp/verify', undefined, {
+              contact,
+              code,
+            });
+            onLogin({ token, contact });
+          }
+        } catch (err) {
+          fail(err);
+        }
+      }}
+    >
+      <h2>{t('login.title')}</h2>
+      <label>
+        {t('login.contact')}
+        <input
+          required
+          value={contact}
+          onInput={(e) => setContact(e.currentTarget.value)}
+          autocomplete="username"
+        />
+      </label>
+      {sent && (
+        <>
+          <p role="status">{t('login.sent')}</p>
+          <label>
+            {t('login.code')}
+            <input
+              required
+              inputMode="numeric"
+              pattern="[0-9]{6}"
+              value={code}
+              onInput={(e) => setCode(e.currentTarget.value)}
+              autocomplete="one-time-code"
+            />
+          </label>
+        </>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button class="primary" type="submit">
+        {sent ? t('login.verify') : t('login.send')}
+      </button>
+    </form>
+  );
+}
+
+function PresentationQr({ db, cert, t, lang }: { db: AppDb; cert: WalletCert; t: T; lang: Lang }) {
+  const [svg, setSvg] = useState<string>();
+  const [secondsLeft, setSecondsLeft] = useState(SLOT_SECONDS);
+  useEffect(() => {
+    let cancelled = false;
+    const draw = async () => {
+      const now = new Date();
+      let text = cert.text;
+      const keys = (await db.get('settings', 'deviceKey')) as CryptoKeyPair | undefined;
+      if (cert.binding && keys) {
+        const tokens =
+          ((await db.get('settings', 'tokens')) as { day: string; token: string }[] | undefined) ?? [];
+        const today = new Date(now.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
+        const token = tokens.find((x) => x.day === today)?.token;
+        text = await createPresentation({
+          certificate: cert.text,
+          binding: base64ToBytes(cert.binding),
+          deviceKey: keys.privateKey,
+          now,
+          ...(token ? { token: base64ToBytes(token) } : {}),
+        });
+      }
+      const image = await qrSvg(text);
+      if (!cancelled) setSvg(image);
+    };
+    void draw();
+    const timer = setInterval(() => {
+      const left = SLOT_SECONDS - (Math.floor(Date.now() / 1000) % SLOT_SECONDS);
+      setSecondsLeft(left);
+      if (left === SLOT_SECONDS) void draw();
+    }, 1000);
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+    };
+  }, [db, cert]);
+  return (
+    <div class="pass-card">
+      <div
+        class="qr"
+        role="img"
+        aria-label={lang === 'ko' ? `${cert.name}의 입장용 QR 코드` : `Entry QR code for ${cert.name}`}
+        dangerouslySetInnerHTML={{ __html: svg ?? '' }}
+      />
+      {cert.binding ? (
+        <p>
+          {t('pass.changes')} <span aria-live="off">{t('pass.nextIn', { n: secondsLeft })}</span>
+        </p>
+      ) : (
+        <p>{t('pass.paper')}</p>
+      )}
+    </div>
+  );
+}
+
+function CertSummary({ cert, t, lang }: { cert: WalletCert; t: T; lang: Lang }) {
+  const words = validityWords(cert.text, new Date(), lang);
+  let status: 'ok' | 'bad' = 'ok';
+  if (cert.text.startsWith('HC1:')) {
+    try {
+      const verdict = evaluatePolicy(krPolicy, {
+        payload: decodeHc1(cert.text).claims.hcert,
+        at: new Date(),
+        lang,
+      });
+      status = verdict.verdict === 'fail' ? 'bad' : 'ok';
+    } catch {
+      status = 'bad';
+    }
+  }
+  return (
+    <>
+      <p class="kind">
+        {words.kind ? t(words.kind) : ''} {words.detail ?? ''}
+      </p>
+      <p class={`validity ${status}`}>
+        {status === 'bad'
+          ? t('pass.notValid')
+          : words.until
+            ? t('pass.validUntil', { date: formatDate(words.until, lang) })
+            : words.booster
+              ? t('pass.booster')
+              : ''}
+      </p>
+      {words.from && words.from > new Date().toISOString().slice(0, 10) && (
+        <p>{t('pass.validFrom', { date: formatDate(words.from, lang) })}</p>
+      )}
+    </>
+  );
+}
+
+function Wallet({
+  db,
+  session,
+  onLogout,
+  t,
+  lang,
+}: {
+  db: AppDb;
+  session?: Session;
+  onLogout: () => void;
+  t: T;
+  lang: Lang;
+}) {
+  const [certs, setCerts] = useState<WalletCert[]>([]);
+  const [shown, setShown] = useState<WalletCert>();
+  const [message, setMessage] = useState<string>();
+  const [pasted, setPasted] = useState('');
+
+  const reload = useCallback(async () => {
+    setCerts(((await db.get('settings', 'certificates')) as WalletCert[] | undefined) ?? []);
+  }, [db]);
+
+  const download = useCallback(async () => {
+    if (!session) return;
+    try {
+      let keys = (await db.get('settings', 'deviceKey')) as CryptoKeyPair | undefined;
+      if (!keys) {
+        keys = await generateDeviceKey();
+        await db.put('settings', keys, 'deviceKey');
+      }
+      const publicKey = bytesToB64url(await exportDevicePublicKey(keys.publicKey));
+      const { certificates } = await api<{ certificates: Omit<WalletCert, 'binding'>[] }>(
+        '/v1/me/certificates',
+        session,
+      );
+      const { bindings } = await api<{ bindings: Record<string, string> }>('/v1/me/devices', session, {
+        publicKey,
+      });
+      const { tokens } = await api<{ tokens: { day: string; token: string }[] }>(
+        '/v1/me/checkin-tokens',
+        session,
+      );
+      const imported = (
+        ((await db.get('settings', 'certificates')) as WalletCert[] | undefined) ?? []
+      ).filter((c) => c.relation === 'imported');
+      const saved = certificates.map((c) => ({
+        ...c,
+        ...(bindings[c.id] ? { binding: bindings[c.id] } : {}),
+      }));
+      await db.put('settings', [...saved, ...imported], 'certificates');
+      await db.put('settings', tokens, 'tokens');
+      setMessage(t('certs.downloaded', { n: saved.length }));
+      await reload();
+    } catch (e) {
+      setMessage(t('certs.downloadFailed', { error: (e as Error).message }));
+    }
+  }, [db, session, reload, t]);
+
+  useEffect(() => {
+    void reload().then(() => download());
+  }, [reload, download]);
+
+  const addImported = async (text: string) => {
+    try {
+      const trimmed = text.trim();
+      let name = '';
+      if (trimmed.startsWith('HC1:')) {
+        const holder = decodeHc1(trimmed).claims.hcert.nam as { gn?: string; fn?: string } | undefined;
+        name = [holder?.gn, holder?.fn].filter(Boolean).join(' ');
+      } else {
+        extractShcJws(trimmed);
+        name = 'SMART Health Card';
+      }
+      const cert: WalletCert = { id: crypto.randomUUID(), name, relation: 'imported', text: trimmed };
+      await db.put('settings', [...certs, cert], 'certificates');
+      setMessage(t('import.added'));
+      setPasted('');
+      await reload();
+    } catch (e) {
+      setMessage(t('import.failed', { error: (e as { code?: string }).code ?? (e as Error).message }));
+    }
+  };
+
+  if (shown) {
+    return (
+      <section class="card">
+        <h2>{shown.name}</h2>
+        <CertSummary cert={shown} t={t} lang={lang} />
+        <PresentationQr db={db} cert={shown} t={t} lang={lang} />
+        {shown.relation !== 'imported' && session && (
+          <p>
+            <a href={`/v1/me/certificates/${encodeURIComponent(shown.id)}/pass.pdf?lang=${lang}`}>
+              {t('pass.pdf')}
+            </a>
+          </p>
+        )}
+        <button type="button" onClick={() => setShown(undefined)}>
+          {t('pass.back')}
+        </button>
+      </section>
+    );
+  }
+  return (
+    <>
+      {message && (
+        <p class="status" role="status">
+          {message}
+        </p>
+      )}
+      <section class="card">
+        <h2>{t('certs.title')}</h2>
+        {certs.length === 0 && <p>{t('certs.none')}</p>}
+        <ul class="cert-list">
+          {certs.map((c) => (
+            <li key={c.id}>
+              <strong>{c.name}</strong> {c.relation === 'family' ? `(${t('certs.family')})` : ''}
+              <CertSummary cert={c} t={t} lang={lang} />
+              <button type="button" class="primary" onClick={() => setShown(c)}>
+                {t('pass.show')}
+              </button>
+            </li>
+          ))}
+        </ul>
+        {session && (
+          <div class="row">
+            <button type="button" onClick={() => void download()}>
+              {t('certs.refresh')}
+            </button>
+            <button type="button" onClick={onLogout}>
+              {t('logout')}
+            </button>
+          </div>
+        )}
+      </section>
+      <form
+        class="card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void addImported(pasted);
+        }}
+      >
+        <h2>{t('import.title')}</h2>
+        <label>
+          {t('import.text')}
+          <input value={pasted} onInput={(e) => setPasted(e.currentTarget.value)} spellcheck={false} />
+        </label>
+        <label>
+          {t('import.image')}
+          <input
+            type="file"
+            accept="image/*"
+            onChange={async (e) => {
+              const file = e.currentTarget.files?.[0];
+              if (!file) return;
+              const codes = await readQrImage(new Uint8Array(await file.arrayBuffer())).catch(() => []);
+              if (codes[0]) await addImported(codes.join('\n'));
+              else setMessage(t('import.failed', { error: 'no QR code' }));
+            }}
+          />
+        </label>
+        <button type="submit" disabled={!pasted}>
+          {t('import.add')}
+        </button>
+      </form>
+    </>
+  );
+}
+
+function App() {
+  const lang = useLang();
+  const t = translator(messages, lang);
+  const [db, setDb] = useState<AppDb>();
+  const [session, setSession] = useState<Session | null>();
+  useEffect(() => {
+    void openAppDb('wallet').then(async (d) => {
+      setDb(d);
+      setSession(((await d.get('settings', 'session')) as Session | undefined) ?? null);
+    });
+  }, []);
+  useEffect(() => {
+    document.title = t('app.title');
+  }, [t]);
+  return (
+    <main class="app wallet">
+      <header>
+        <h1>{t('app.title')}</h1>
+        <LangSwitch />
+      </header>
+      {db && session === null && (
+        <>
+          <Login
+            t={t}
+            onLogin={async (s) => {
+              await db.put('settings', s, 'session');
+              setSession(s);
+            }}
+          />
+          <Wallet db={db} onLogout={() => undefined} t={t} lang={lang} />
+        </>
+      )}
+      {db && session && (
+        <Wallet
+          db={db}
+          session={session}
+          t={t}
+          lang={lang}
+          onLogout={async () => {
+            await db.delete('settings', 'session');
+            setSession(null);
+          }}
+        />
+      )}
+    </main>
+  );
+}
+
+registerServiceWorker();
+render(<App />, document.getElementById('app') as HTMLElement);
