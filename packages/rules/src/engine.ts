@@ -7,12 +7,12 @@ import { rulesError } from './rule';
 
 export type CertificateKind = Exclude<RuleCertificateType, 'General'>;
 
-/** The HCERT key of each certificate type; `ge` is the Greenlight exemption certificate (docs/exemption.md). */
+/** The HCERT key of each certificate type; `e` is the Greenlight exemption certificate (docs/exemption.md). */
 export const CERTIFICATE_KEYS: Record<string, CertificateKind> = {
   v: 'Vaccination',
   t: 'Test',
   r: 'Recovery',
-  ge: 'Exemption',
+  e: 'Exemption',
 };
 
 /** The certificate type of an HCERT payload; throws ERR_RULES_PAYLOAD when it is none (or several). */
@@ -25,8 +25,8 @@ export function certificateTypeOf(payload: unknown): CertificateKind {
     throw rulesError(
       'ERR_RULES_PAYLOAD',
       present.length === 0
-        ? 'the payload is not an HCERT: it has none of v, t, r, ge'
-        : `the payload is not an HCERT: it has several of v, t, r, ge (${present.join(', ')})`,
+        ? 'the payload is not an HCERT: it has none of v, t, r, e'
+        : `the payload is not an HCERT: it has several of v, t, r, e (${present.join(', ')})`,
     );
   }
   const entries = (payload as Record<string, unknown>)[present[0] as string];

@@ -61,7 +61,7 @@ const recovery = (r: Record<string, unknown>) => ({
 });
 const exemption = (e: Record<string, unknown>) => ({
   ...base,
-  ge: [
+  e: [
     {
       tg: '840539006',
       es: 'medical',
