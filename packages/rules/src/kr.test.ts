@@ -239,6 +239,32 @@ const rows: Row[] = [
     '2022-04-30T15:00:00Z',
     'fail',
   ],
+  [
+    'born 29 February: still exempt on 28 February of the 19th year',
+    { ...vaccination({ dn: 1 }), dob: '2004-02-29' },
+    '2023-02-28T14:59:59Z',
+    'exempt',
+  ],
+  [
+    'born 29 February: the 19th birthday turns on 1 March 00:00 KST',
+    { ...vaccination({ dn: 1 }), dob: '2004-02-29' },
+    '2023-02-28T15:00:00Z',
+    'fail',
+  ],
+  ['no date of birth: never exempt', { ...vaccination({ dn: 1 }), dob: '' }, '2021-12-15T00:00:00Z', 'fail'],
+  // The policy's own window: its rules are valid from 2021-01-01 00:00 KST.
+  [
+    'before the policy starts nothing is accepted',
+    vaccination({ dt: '2020-06-01', dn: 3 }),
+    '2020-12-31T14:59:59Z',
+    'fail',
+  ],
+  [
+    'the first second of the policy',
+    vaccination({ dt: '2020-06-01', dn: 3 }),
+    '2020-12-31T15:00:00Z',
+    'pass',
+  ],
   // Medical exemption certificates, within their own dates.
   ['exemption, last second before df', exemption({}), '2021-12-31T14:59:59Z', 'fail'],
   ['exemption, first second of df', exemption({}), '2021-12-31T15:00:00Z', 'exempt'],
@@ -341,11 +367,32 @@ describe('the kr policy, boundary by boundary', () => {
       fc.property(
         fc.oneof(
           fc.jsonValue(),
-          fc.record({
-            v: fc.array(fc.dictionary(fc.string(), fc.jsonValue())),
-            dob: fc.jsonValue(),
-            ver: fc.jsonValue(),
-          }),
+          ...(['v', 't', 'r', 'e'] as const).map((key) =>
+            fc.record({
+              [key]: fc.array(
+                fc.oneof(
+                  fc.dictionary(fc.string(), fc.jsonValue()),
+                  // Entries with the rules' own fields, holding dates, numbers or junk.
+                  fc.record(
+                    Object.fromEntries(
+                      ['dn', 'sd', 'dt', 'mp', 'tt', 'tr', 'sc', 'fr', 'df', 'du', 'tg'].map((f) => [
+                        f,
+                        fc.oneof(
+                          fc.jsonValue(),
+                          fc.integer({ min: -2, max: 5 }),
+                          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+                          fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+                        ),
+                      ]),
+                    ),
+                    { requiredKeys: [] },
+                  ),
+                ),
+              ),
+              dob: fc.oneof(fc.jsonValue(), fc.constantFrom('2005', '2005-02', '2004-02-29', '0000-00', 'x')),
+              ver: fc.oneof(fc.jsonValue(), fc.constantFrom('1.3.0', '2.0.0', '1.0')),
+            }),
+          ),
         ),
         fc.date({ min: new Date('2021-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }),
         (payload, at) => {
@@ -357,7 +404,7 @@ describe('the kr policy, boundary by boundary', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 });
