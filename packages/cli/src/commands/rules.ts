@@ -261,7 +261,7 @@ export const rules: Command = {
       const known =
         error instanceof UsageError ||
         error instanceof GreenlightError ||
-        error instanceof TypeError ||
+        error instanceof SyntaxError ||
         (error as NodeJS.ErrnoException).code !== undefined;
       if (!known) throw error;
       const code = error instanceof GreenlightError ? ` [${error.code}]` : '';
