@@ -1,4 +1,5 @@
 /** The desk for community-centre and authority staff: registry search, paper passes, stickers, revocation, outages. */
+import '../shared/reflect-polyfill';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { formatDateTime, type Lang, translator, useLang } from '../shared/i18n';

@@ -1,4 +1,5 @@
 /** The venue scanner: verifies passes offline against signed bundles, records entries, uploads them when it can. */
+import '../shared/reflect-polyfill';
 import { type BundleKind, configureQrReader, type JWK, RevocationList } from '@greenlight/codec';
 import { parsePolicy } from '@greenlight/rules';
 import { prepareZXingModule } from 'barcode-detector/ponyfill';

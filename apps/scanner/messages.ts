@@ -60,6 +60,14 @@ export const messages = {
     ko: '해외 SMART Health Card입니다. 신분증과 접종 내역을 확인하세요.',
     en: 'Foreign SMART Health Card: check the photo ID and the doses shown.',
   },
+  'reason.soloOnly': {
+    ko: '방역패스 미충족: 이 업종에서는 혼자 이용만 가능합니다.',
+    en: 'Does not pass: at this kind of venue the guest may only be served alone.',
+  },
+  'reason.notCovered': {
+    ko: '현재 정책에서 인정하지 않는 증명서 종류입니다.',
+    en: 'The current policy does not accept this kind of certificate.',
+  },
   'reason.unknownFormat': { ko: '알 수 없는 QR 코드입니다.', en: 'This QR code is not a health pass.' },
   'reason.signature': {
     ko: '증명서를 확인할 수 없습니다 ({code}).',

@@ -125,15 +125,20 @@ export async function decide(
     venueCategory: options.venueCategory,
     lang: options.lang,
   });
+  // The policy's own words for its rules; the app's words for what the policy engine adds (venue, coverage).
   const reasons = rules.reasons
     .filter((r) => r.code !== 'RULE_PASSED' && r.code !== 'NOT_EXEMPT')
-    .map((r) => (r.date ? `${r.description} (${r.date})` : r.description));
+    .map((r) =>
+      r.code === 'SOLO_ONLY'
+        ? t('reason.soloOnly')
+        : r.code === 'NOT_COVERED'
+          ? t('reason.notCovered')
+          : r.date
+            ? `${r.description} (${r.date})`
+            : r.description,
+    );
   if (rules.verdict === 'pass' && paper) {
     return { verdict: 'check-id', reasons: [t('reason.paper'), ...reasons], ...base };
   }
-  return {
-    verdict: rules.verdict,
-    reasons: reasons.length > 0 ? reasons : [t(`verdict.${rules.verdict}`)],
-    ...base,
-  };
+  return { verdict: rules.verdict, reasons, ...base };
 }

@@ -1,4 +1,5 @@
 /** The holder's wallet: one-time-code login, passes saved on the phone, and a presentation QR computed offline. */
+import '../shared/reflect-polyfill';
 import {
   base64ToBytes,
   configureQrReader,
