@@ -30,7 +30,7 @@ bundle: validates the policy folder and signs it as a rules bundle with a PKCS#8
 verify-bundle: checks a rules bundle's signature against SPKI PEM (or JWK JSON) public keys, and its rules.
   Exit 0 when it is good, 1 when it is not, 2 for bad usage.`;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 function readJson(file: string, what: string): unknown {
   const text = readFileSync(file === '-' ? 0 : file, 'utf8');
@@ -74,7 +74,7 @@ export function readPublicationKey(file: string): PublicationKeys[number] {
 const isSignedBundle = (json: unknown) =>
   typeof json === 'object' && json !== null && 'payload' in json && !('rules' in json);
 
-async function loadPolicy(spec: string, pubs: string[]): Promise<Policy> {
+export async function loadPolicy(spec: string, pubs: string[]): Promise<Policy> {
   if (BUILTIN_POLICIES.includes(spec)) return loadBuiltinPolicy(spec);
   if (!existsSync(spec)) throw new UsageError(`--policy ${spec} is neither a built-in policy nor a file`);
   if (statSync(spec).isDirectory()) return parsePolicy(readPolicyFolder(spec));

@@ -1,7 +1,16 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bytesToBase64, encodeHc1, qrPng } from '@greenlight/codec';
+import {
+  bytesToBase64,
+  createPresentation,
+  encodeHc1,
+  exportDevicePublicKey,
+  generateDeviceKey,
+  hc1CoseBytes,
+  qrPng,
+  signDeviceBinding,
+} from '@greenlight/codec';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { testdataPath } from '../../../../test/support/testdata';
 import { makeDsc, SAMPLE_HCERT } from '../../../codec/test/dcc-fixtures';
@@ -87,6 +96,92 @@ describe('greenlight verify', () => {
     ]);
     expect(image.code).toBe(0);
     expect(JSON.parse(image.out[0]!).signer.country).toBe('KR');
+  });
+
+  it('--policy kr adds the rules verdict; a rules fail is an invalid credential', async () => {
+    const { dsc, b64 } = await fixture();
+    const v = SAMPLE_HCERT.v[0] as Record<string, unknown>;
+    const incomplete = await encodeHc1(
+      { ...SAMPLE_HCERT, dob: '1970-01-01', v: [{ ...v, dn: 1, sd: 2 }] },
+      {
+        signer: dsc.signer,
+        issuer: 'KR',
+        issuedAt: new Date('2022-01-01T00:00:00Z'),
+        expiresAt: new Date('2023-01-01T00:00:00Z'),
+      },
+    );
+    const args = (text: string, ...more: string[]) => [
+      'verify',
+      text,
+      '--dsc',
+      b64,
+      '--at',
+      at,
+      '--json',
+      ...more,
+    ];
+    const { text } = await fixture();
+    const other = await capture(args(text, '--policy', 'kr'));
+    expect(other.code).toBe(1); // signed by another fixture's DSC
+    const passing = await capture([
+      'verify',
+      await encodeHc1(SAMPLE_HCERT, {
+        signer: dsc.signer,
+        issuer: 'KR',
+        issuedAt: new Date('2022-01-01T00:00:00Z'),
+        expiresAt: new Date('2023-01-01T00:00:00Z'),
+      }),
+      '--dsc',
+      b64,
+      '--at',
+      at,
+      '--json',
+      '--policy',
+      'kr',
+    ]);
+    expect(passing.code).toBe(0);
+    expect(JSON.parse(passing.out[0]!).rules.verdict).toBe('pass');
+    const failing = await capture(args(incomplete, '--policy', 'kr', '--venue-category', 'gym'));
+    expect(failing.code).toBe(1);
+    const report = JSON.parse(failing.out[0]!);
+    expect(report.verdict).toBe('valid');
+    expect(report.rules.verdict).toBe('fail');
+    const solo = await capture(args(incomplete, '--policy', 'kr', '--venue-category', 'restaurant'));
+    expect(solo.code).toBe(0);
+    expect(JSON.parse(solo.out[0]!).rules.verdict).toBe('solo-only');
+    expect((await capture(args(incomplete, '--policy', 'nowhere'))).code).toBe(2);
+    expect((await capture(args(incomplete, '--venue-category', 'gym'))).code).toBe(2);
+  });
+
+  it('verifies a GLP1 presentation QR text', async () => {
+    const { dsc, b64 } = await fixture();
+    const hc1 = await encodeHc1(SAMPLE_HCERT, {
+      signer: dsc.signer,
+      issuer: 'KR',
+      issuedAt: new Date('2022-01-01T00:00:00Z'),
+      expiresAt: new Date('2023-01-01T00:00:00Z'),
+    });
+    const device = await generateDeviceKey();
+    const binding = await signDeviceBinding(
+      {
+        coseBytes: hc1CoseBytes(hc1),
+        devicePublicKey: await exportDevicePublicKey(device.publicKey),
+        issuedAt: new Date('2022-01-01T00:00:00Z'),
+        expiresAt: new Date('2023-01-01T00:00:00Z'),
+      },
+      dsc.signer,
+    );
+    const text = await createPresentation({
+      certificate: hc1,
+      binding,
+      deviceKey: device.privateKey,
+      now: new Date(at),
+    });
+    const { code, out } = await capture(['verify', text, '--dsc', b64, '--at', at, '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out[0]!).format).toBe('presentation');
+    const late = await capture(['verify', text, '--dsc', b64, '--at', '2022-06-01T00:05:00Z', '--json']);
+    expect(late.code).toBe(1);
   });
 
   it('exits 2 for bad usage and unreadable input', async () => {

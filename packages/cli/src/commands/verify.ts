@@ -11,20 +11,27 @@ import {
   ShcTrustStore,
   type VerificationReport,
   verifyHc1,
+  verifyPresentation,
   verifyShcText,
 } from '@greenlight/codec';
+import { evaluatePolicy, type PolicyVerdict } from '@greenlight/rules';
 import type { Command } from '../main';
 import { configureNodeQr, dccReferenceOptions } from '../support/node-codec';
+import { formatVerdict, loadPolicy, UsageError as RulesUsageError } from './rules';
 
 const USAGE = `Usage: greenlight verify <text|@file|-> [--image FILE] [--at ISO8601] [--json]
          EU DCC:  [--dsc BASE64_DER]... [--dsc-list FILE]
          SMART Health Cards:  [--shc-directory FILE]... [--jwks ISS=FILE]... [--shc-crl ISS=FILE]...
+         Rules:  [--policy kr|FILE|DIR] [--venue-category NAME] [--lang ko|en] [--pub PUB.pem]...
 
-The format is detected: HC1: text, shc:/ QR text (chunks one per line), a compact JWS, a .smart-health-card
+The format is detected: HC1: text, GLP1: presentation QR text, shc:/ QR text (chunks one per line), a compact JWS, a .smart-health-card
 file or FHIR Parameters JSON, or a PNG/JPEG/SVG image (by --image, or @file when the file is an image).
 --jwks also loads the issuer's CRLs from a crl/ folder beside the JWKS file (the .well-known layout).
 Several credentials (an image with several codes, a file with several cards) give one report each;
 with --json, one JSON object per line.
+
+--policy adds the rules verdict of an EU certificate (report.rules: pass, exempt, solo-only, warn, fail and the
+reasons); a credential whose rules verdict is fail counts as invalid.
 
 Exit codes: 0 every credential valid, 1 one is invalid, 2 bad usage or unreadable input.`;
 
@@ -121,6 +128,8 @@ export function formatReport(report: VerificationReport): string {
   for (const result of report.summary?.results ?? [])
     lines.push(`result: ${result.date ?? ''} ${result.code}${result.value ? ` = ${result.value}` : ''}`);
   lines.push(`checked at: ${report.times.now}`);
+  if (report.rules)
+    lines.push(`rules: ${formatVerdict(report.rules as PolicyVerdict).replace(/\n/g, '\n  ')}`);
   for (const step of report.steps) {
     const mark = step.ok === true ? 'ok  ' : step.ok === false ? 'FAIL' : '--  ';
     lines.push(
@@ -146,6 +155,10 @@ export const verify: Command = {
           'shc-directory': { type: 'string', multiple: true },
           jwks: { type: 'string', multiple: true },
           'shc-crl': { type: 'string', multiple: true },
+          policy: { type: 'string' },
+          'venue-category': { type: 'string' },
+          lang: { type: 'string' },
+          pub: { type: 'string', multiple: true },
           at: { type: 'string' },
           json: { type: 'boolean' },
           help: { type: 'boolean' },
@@ -159,22 +172,44 @@ export const verify: Command = {
       const now = values.at === undefined ? new Date() : new Date(values.at);
       if (Number.isNaN(now.getTime())) throw new UsageError(`--at is not an ISO-8601 time: ${values.at}`);
       const text = await readCredentialInput(positionals[0], values.image);
+      if (values['venue-category'] !== undefined && values.policy === undefined)
+        throw new UsageError('--venue-category needs --policy');
+      const policy =
+        values.policy === undefined ? undefined : await loadPolicy(values.policy, values.pub ?? []);
       let reports: VerificationReport[];
-      if (/^HC1:/.test(text)) {
+      if (/^(HC1|GLP1):/.test(text)) {
         const trust = await loadTrust(values.dsc ?? [], values['dsc-list']);
         const options = { now, ...dccReferenceOptions() };
         reports = [];
-        for (const line of text.split(/\r?\n/).filter((l) => l.trim()))
-          reports.push(await verifyHc1(line, trust, options));
+        for (const line of text.split(/\r?\n/).filter((l) => l.trim())) {
+          const report = line.startsWith('GLP1:')
+            ? await verifyPresentation(line, trust, options)
+            : await verifyHc1(line, trust, options);
+          if (policy && report.payload !== undefined) {
+            report.rules = evaluatePolicy(policy, {
+              payload: report.payload,
+              at: now,
+              venueCategory: values['venue-category'],
+              lang: values.lang,
+              ...(report.times.issuedAt ? { iat: new Date(report.times.issuedAt) } : {}),
+              ...(report.times.expiresAt ? { exp: new Date(report.times.expiresAt) } : {}),
+              ...(report.signer?.kid ? { kid: report.signer.kid } : {}),
+            });
+          }
+          reports.push(report);
+        }
       } else {
         const trust = loadShcTrust(values['shc-directory'] ?? [], values.jwks ?? [], values['shc-crl'] ?? []);
         reports = await verifyShcText(text, trust, { now });
       }
       for (const report of reports) console.log(values.json ? JSON.stringify(report) : formatReport(report));
-      return reports.every((r) => r.verdict === 'valid') ? 0 : 1;
+      const accepted = (r: VerificationReport) =>
+        r.verdict === 'valid' && (r.rules as PolicyVerdict | undefined)?.verdict !== 'fail';
+      return reports.every(accepted) ? 0 : 1;
     } catch (error) {
       if (
         error instanceof UsageError ||
+        error instanceof RulesUsageError ||
         error instanceof GreenlightError ||
         (error as NodeJS.ErrnoException).code
       ) {
