@@ -1,1 +1,13 @@
-export {};
+export type { AppOptions } from './app';
+export { buildApp } from './app';
+export type { ServerConfig } from './config';
+export { DEV_KEY_SECRET, readConfig } from './config';
+export { loadMigrations, migrate } from './db/migrate';
+export type { OpenDbOptions } from './db/open';
+export { openDb } from './db/open';
+export { openPglite } from './db/pglite';
+export { openPostgres } from './db/postgres';
+export type { Db, QueryResult } from './db/types';
+export { isServerError, ServerError } from './errors';
+export type { DscSigner, KeyKind, KeyRecord, KeyStoreOptions, RotateOptions } from './keys/store';
+export { KeyStore, listKeys, publishedKeys } from './keys/store';

@@ -1,0 +1,77 @@
+/** `buildApp(options)`: the Fastify app with its error handler, metrics, OpenAPI and route plugins. */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Db } from './db/types';
+import { isServerError } from './errors';
+import { dbPlugin } from './plugins/db';
+import { metricsPlugin } from './plugins/metrics';
+import { openapiPlugin } from './plugins/openapi';
+import { healthRoutes } from './routes/health';
+import { keyRoutes } from './routes/keys';
+import { ErrorBody } from './routes/schemas';
+import { venueRoutes } from './routes/venues';
+
+export interface AppOptions {
+  db: Db;
+  /** Close `db` when the app closes (default true). */
+  closeDb?: boolean;
+  /** pino options, or false for none (tests). */
+  logger?: FastifyServerOptions['logger'];
+  /** The one time source; tests inject a fixed clock. */
+  now?: () => Date;
+  bodyLimit?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    now: () => Date;
+  }
+}
+
+const STATUS_CODES: Record<number, `ERR_${string}`> = {
+  404: 'ERR_NOT_FOUND',
+  413: 'ERR_PAYLOAD_TOO_LARGE',
+  415: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+};
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: 'info' },
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('now', options.now ?? (() => new Date()));
+  app.addSchema(ErrorBody);
+
+  // One error handler: a client error is a 4xx with {code, message}; only a bug is a 500.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isServerError(error)) {
+      if (error.retryAfter !== undefined) reply.header('Retry-After', String(error.retryAfter));
+      if (error.statusCode >= 500) request.log.warn({ err: error }, error.message);
+      return reply.status(error.statusCode).send({ code: error.code, message: error.message });
+    }
+    if (error.validation) {
+      return reply.status(400).send({ code: 'ERR_VALIDATION', message: error.message });
+    }
+    const status = error.statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      return reply
+        .status(status)
+        .send({ code: STATUS_CODES[status] ?? 'ERR_BAD_REQUEST', message: error.message });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ code: 'ERR_INTERNAL', message: 'internal error' });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ code: 'ERR_NOT_FOUND', message: `no route ${request.method} ${request.url}` });
+  });
+
+  await app.register(dbPlugin, { db: options.db, closeWithApp: options.closeDb ?? true });
+  await app.register(metricsPlugin);
+  await app.register(openapiPlugin);
+  await app.register(healthRoutes);
+  await app.register(venueRoutes);
+  await app.register(keyRoutes);
+  return app;
+}

@@ -1,0 +1,61 @@
+/** The one config reader: every setting of the server comes from the environment through `readConfig`. */
+import { resolve } from 'node:path';
+import { ServerError } from './errors';
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** PostgreSQL when set; PGlite in `dataDir` otherwise. */
+  databaseUrl: string | undefined;
+  pgPoolSize: number;
+  dataDir: string;
+  keySecret: string;
+  /** True when `keySecret` is the built-in development secret. */
+  keySecretIsDevDefault: boolean;
+  logLevel: string;
+  seed: boolean;
+}
+
+/** Public on purpose: it only protects demo data, and every start with it logs a warning. */
+export const DEV_KEY_SECRET = 'greenlight-development-key-secret-NOT-FOR-PRODUCTION';
+const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ServerError('ERR_CONFIG', `${name} must be an integer from ${min} to ${max}, not '${raw}'`);
+  }
+  return value;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
+  const secret = env.GREENLIGHT_KEY_SECRET;
+  if (secret !== undefined && secret !== '' && secret.length < 32) {
+    throw new ServerError('ERR_CONFIG', 'GREENLIGHT_KEY_SECRET must be at least 32 characters');
+  }
+  const keySecretIsDevDefault = secret === undefined || secret === '';
+  if (keySecretIsDevDefault && env.NODE_ENV === 'production') {
+    throw new ServerError('ERR_CONFIG', 'GREENLIGHT_KEY_SECRET is required when NODE_ENV=production');
+  }
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.has(logLevel)) {
+    throw new ServerError('ERR_CONFIG', `LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);
+  }
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ServerError('ERR_CONFIG', 'DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  return {
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl,
+    pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 1000),
+    dataDir: resolve(cwd, env.GREENLIGHT_DATA_DIR || './data'),
+    keySecret: keySecretIsDevDefault ? DEV_KEY_SECRET : (secret as string),
+    keySecretIsDevDefault,
+    logLevel,
+    seed: env.GREENLIGHT_SEED !== '0',
+  };
+}
