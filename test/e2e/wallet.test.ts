@@ -1,0 +1,219 @@
+/**
+ * The wallet in Debian's Chromium: one-time-code login, download of the holder's and the family's passes, device
+ * binding, and the 15-second presentation QR, which the test reads back from the screen and verifies offline with
+ * the codec, as a scanner would. A small HTTP server plays the authority's holder API.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import {
+  base64ToBytes,
+  bytesToBase64,
+  encodeHc1,
+  hc1CoseBytes,
+  readQrImage,
+  signDeviceBinding,
+  svgToPng,
+  verifyPresentation,
+} from '@greenlight/codec';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configureNodeQr } from '../../packages/cli/src/support/node-codec';
+import { makeDsc, SAMPLE_HCERT } from '../../packages/codec/test/dcc-fixtures';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI)
+  throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
+
+const root = new URL('../../', import.meta.url).pathname;
+const dist = join(root, 'apps/dist');
+const shots = join(root, 'test-results');
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.webmanifest': 'application/manifest+json',
+};
+
+describe.skipIf(!haveChromium)('wallet in Chromium', () => {
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+  let dsc: Awaited<ReturnType<typeof makeDsc>>;
+  const token = crypto.getRandomValues(new Uint8Array(16));
+  const tokenB64url = bytesToBase64(token).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  let certificates: { id: string; personId: string; name: string; relation: string; text: string }[];
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(root, 'apps/build.js'), 'wallet'], { stdio: 'inherit' });
+    configureNodeQr();
+    dsc = await makeDsc();
+    const sign = (hcert: Record<string, unknown>) =>
+      encodeHc1(hcert, {
+        signer: dsc.signer,
+        issuer: 'KR',
+        issuedAt: new Date(Date.now() - 86400_000),
+        expiresAt: new Date(Date.now() + 365 * 86400_000),
+      });
+    certificates = [
+      { id: 'c1', personId: 'p1', name: 'Minji Kim', relation: 'self', text: await sign(SAMPLE_HCERT) },
+      {
+        id: 'c2',
+        personId: 'p2',
+        name: '김하늘',
+        relation: 'family',
+        text: await sign({
+          ...SAMPLE_HCERT,
+          nam: { fn: '김', gn: '하늘', fnt: 'KIM', gnt: 'HANEUL' },
+          dob: '2015-03-02',
+        }),
+      },
+    ];
+    const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+
+    server = createServer(async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const json = (status: number, value: unknown) =>
+        void res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
+      const authorised = req.headers.authorization === 'Bearer session-1';
+      if (url.pathname === '/v1/auth/otp') return json(200, { sent: true });
+      if (url.pathname === '/v1/auth/otp/verify') {
+        const { code } = JSON.parse(body) as { code: string };
+        return code === '123456'
+          ? json(200, { token: 'session-1' })
+          : json(401, { code: 'ERR_OTP_INVALID', message: 'the code is wrong' });
+      }
+      if (url.pathname.startsWith('/v1/me/') && !authorised)
+        return json(401, { code: 'ERR_UNAUTHORIZED', message: 'log in first' });
+      if (url.pathname === '/v1/me/certificates') return json(200, { certificates });
+      if (url.pathname === '/v1/me/devices') {
+        const { publicKey } = JSON.parse(body) as { publicKey: string };
+        const bindings: Record<string, string> = {};
+        for (const c of certificates) {
+          const binding = await signDeviceBinding(
+            {
+              coseBytes: hc1CoseBytes(c.text),
+              devicePublicKey: base64ToBytes(publicKey),
+              issuedAt: new Date(Date.now() - 60_000),
+              expiresAt: new Date(Date.now() + 30 * 86400_000),
+            },
+            dsc.signer,
+          );
+          bindings[c.id] = bytesToBase64(binding);
+        }
+        return json(200, { bindings });
+      }
+      if (url.pathname === '/v1/me/checkin-tokens')
+        return json(200, { tokens: [{ day: today, token: tokenB64url }] });
+      const path = normalize(url.pathname.endsWith('/') ? `${url.pathname}index.html` : url.pathname);
+      const file = join(dist, path);
+      if (!file.startsWith(dist) || !existsSync(file))
+        return json(404, { code: 'ERR_NOT_FOUND', message: path });
+      res
+        .writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' })
+        .end(readFileSync(file));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://localhost:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    mkdirSync(shots, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  async function shot(page: Page, name: string) {
+    await page.evaluate(async () => {
+      const text = document.body.innerText;
+      await Promise.all(['400', '700'].map((w) => document.fonts.load(`${w} 1em "Noto Sans KR"`, text)));
+    });
+    await page.screenshot({ path: join(shots, name), fullPage: true });
+  }
+
+  /** The QR on screen, read back the way a scanner camera would. */
+  async function screenQr(page: Page): Promise<string> {
+    const svg = await page.locator('.qr svg').evaluate((el) => el.outerHTML);
+    const [text] = await readQrImage(await svgToPng(new TextEncoder().encode(svg)));
+    return text as string;
+  }
+
+  it('logs in with a code, saves the family passes, and shows a presentation QR that a scanner accepts', async () => {
+    const context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/wallet/`);
+    await page.getByLabel('휴대전화 번호 또는 이메일').fill('010-1234-5678');
+    await page.getByRole('button', { name: '인증번호 받기' }).click();
+    await page.getByLabel('인증번호 6자리').fill('000000');
+    await page.getByRole('button', { name: '로그인' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('the code is wrong');
+    await page.getByLabel('인증번호 6자리').fill('123456');
+    await page.getByRole('button', { name: '로그인' }).click();
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toContain('2개 증명서를 저장했습니다');
+    await expect.poll(() => page.locator('.cert-list').textContent()).toContain('추가접종: 유효기간 없음');
+    expect(await page.locator('.cert-list').textContent()).toContain('김하늘');
+    await shot(page, 'wallet-list-ko.png');
+
+    // Offline: the pass, the device key and the token are all on the phone; the assets in the service worker.
+    await expect
+      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 20_000 })
+      .toBe(true);
+    await context.setOffline(true);
+    await page.getByRole('button', { name: '입장용 QR 보기' }).first().click();
+    await expect.poll(() => page.locator('.qr svg').count()).toBe(1);
+    await shot(page, 'wallet-pass-ko.png');
+    const text = await screenQr(page);
+    expect(text.startsWith('GLP1:')).toBe(true);
+    const report = await verifyPresentation(text, dsc.trust, { now: new Date() });
+    expect(report.steps.filter((s) => s.ok === false)).toEqual([]);
+    expect(report.verdict).toBe('valid');
+    expect(report.presentation?.token).toBe(tokenB64url);
+
+    // The same QR two slots later is refused: a screenshot goes stale.
+    const stale = await verifyPresentation(text, dsc.trust, { now: new Date(Date.now() + 30_000) });
+    expect(stale.steps.find((s) => s.name === 'SLOT')?.code).toBe('ERR_PRESENTATION_STALE');
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.locator('.validity').first().textContent()).toContain('Booster: no expiry');
+    await shot(page, 'wallet-pass-en.png');
+    await context.close();
+  });
+
+  it('imports a pasted paper certificate, shown without a device proof', async () => {
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/wallet/`);
+    await page.getByLabel('Paste the QR content (HC1: or shc:/)').fill(certificates[0]?.text as string);
+    await page.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Certificate added');
+    await page.getByLabel('Paste the QR content (HC1: or shc:/)').fill('HC1:NOT-A-CERTIFICATE');
+    await page.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Could not read');
+    await page.getByRole('button', { name: 'Show entry QR' }).click();
+    await expect.poll(() => page.locator('.qr svg').count()).toBe(1);
+    expect(await screenQr(page)).toBe(certificates[0]?.text);
+    expect(await page.locator('.pass-card').textContent()).toContain('staff will check your ID');
+    await context.close();
+  });
+});
