@@ -1,8 +1,6 @@
-// `npm start`: the server is not built yet, so this shows the CLI and verifies a freshly signed demo certificate.
-import { spawnSync } from 'node:child_process';
+// `npm start`: migrate, seed a demo registry on first start, and serve on http://localhost:8080 (see packages/server/README.md).
+// Runs the CLI's `serve` in this process (through tsx, no build step), so Ctrl-C and SIGTERM reach it directly.
+import { tsImport } from 'tsx/esm/api';
 
-const cli = (args) =>
-  spawnSync(process.execPath, ['packages/cli/bin/greenlight.js', ...args], { stdio: 'inherit' });
-cli(['--help']);
-console.log('');
-process.exitCode = cli(['demo']).status ?? 1;
+const { main } = await tsImport('../packages/cli/src/main.ts', import.meta.url);
+process.exitCode = await main(['serve', ...process.argv.slice(2)]);

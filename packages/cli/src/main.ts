@@ -9,7 +9,10 @@ export interface Command {
 const commands: Record<string, () => Promise<Command>> = {
   conformance: async () => (await import('./commands/conformance')).conformance,
   demo: async () => (await import('./commands/demo')).demo,
+  keys: async () => (await import('./commands/keys')).keys,
+  registry: async () => (await import('./commands/registry')).registry,
   rules: async () => (await import('./commands/rules')).rules,
+  serve: async () => (await import('./commands/serve')).serve,
   verify: async () => (await import('./commands/verify')).verify,
 };
 

@@ -1,6 +1,11 @@
 /** `buildApp(options)`: the Fastify app with its error handler, metrics, OpenAPI and route plugins. */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { Db } from './db/types';
 import { isServerError } from './errors';
 import { dbPlugin } from './plugins/db';
@@ -17,6 +22,8 @@ export interface AppOptions {
   closeDb?: boolean;
   /** pino options, or false for none (tests). */
   logger?: FastifyServerOptions['logger'];
+  /** A pino logger made by the caller (main.ts); wins over `logger`. */
+  loggerInstance?: FastifyBaseLogger;
   /** The one time source; tests inject a fixed clock. */
   now?: () => Date;
   bodyLimit?: number;
@@ -36,7 +43,9 @@ const STATUS_CODES: Record<number, `ERR_${string}`> = {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? { level: 'info' },
+    ...(options.loggerInstance
+      ? { loggerInstance: options.loggerInstance }
+      : { logger: options.logger ?? { level: 'info' } }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -59,3 +59,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     seed: env.GREENLIGHT_SEED !== '0',
   };
 }
+
+/** The `--database-url` and `--data-dir` flags of the CLI commands, over the environment. */
+export function readConfigWithDbFlags(
+  flags: { 'database-url'?: string | undefined; 'data-dir'?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): ServerConfig {
+  const merged = { ...env };
+  if (flags['database-url'] !== undefined) merged.DATABASE_URL = flags['database-url'];
+  if (flags['data-dir'] !== undefined) merged.GREENLIGHT_DATA_DIR = flags['data-dir'];
+  return readConfig(merged);
+}
