@@ -1,0 +1,57 @@
+/** Staff bearer tokens with explicit roles (investigator, inspector, staff, venue owner), stored as SHA-256. */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../db/types';
+import { ServerError } from '../errors';
+
+export type StaffRole = 'investigator' | 'inspector' | 'staff' | 'venue_owner';
+
+export interface StaffMember {
+  login: string;
+  role: StaffRole;
+  /** The venue of a venue owner. */
+  venueId: string | null;
+}
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Creates a token (returned once). A venue owner needs `venueId`; the other roles must not have one. */
+export async function createStaffToken(
+  db: Db,
+  member: { login: string; role: StaffRole; venueId?: string | null },
+): Promise<string> {
+  const token = `st_${randomBytes(32).toString('base64url')}`;
+  await db.query('INSERT INTO staff_tokens (token_hash, login, role, venue_id) VALUES ($1, $2, $3, $4)', [
+    hashToken(token),
+    member.login,
+    member.role,
+    member.venueId ?? null,
+  ]);
+  return token;
+}
+
+/** The staff member of an `Authorization: Bearer` header, if one of `roles`; 401 or 403 otherwise. */
+export async function authenticateStaff(
+  db: Db,
+  header: string | undefined,
+  roles: readonly StaffRole[],
+): Promise<StaffMember> {
+  const token = header === undefined ? undefined : /^Bearer (st_[A-Za-z0-9_-]{43})$/.exec(header)?.[1];
+  if (!token) {
+    throw new ServerError('ERR_STAFF_UNAUTHORIZED', 'a staff token is required: Authorization: Bearer st_…', {
+      statusCode: 401,
+    });
+  }
+  const { rows } = await db.query<{ login: string; role: StaffRole; venue_id: string | null }>(
+    'SELECT login, role, venue_id FROM staff_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
+    [hashToken(token)],
+  );
+  const row = rows[0];
+  if (!row)
+    throw new ServerError('ERR_STAFF_UNAUTHORIZED', 'unknown or revoked staff token', { statusCode: 401 });
+  if (!roles.includes(row.role)) {
+    throw new ServerError('ERR_FORBIDDEN', `this needs the role ${roles.join(' or ')}`, { statusCode: 403 });
+  }
+  return { login: row.login, role: row.role, venueId: row.venue_id };
+}

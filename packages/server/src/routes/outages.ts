@@ -1,0 +1,104 @@
+/** The outage log: `GET /v1/outages?at=` (was the pass system degraded then?) and staff declarations. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { OutageProbe, outagesAt, recordOutage } from '../checkins/outages';
+import { authenticateStaff } from '../checkins/staff';
+import type { Db } from '../db/types';
+import { ServerError } from '../errors';
+import { errorResponse } from './schemas';
+
+export interface OutageConfig {
+  /** Probe interval in ms; 0 turns the probe off (default 5,000). */
+  probeIntervalMs?: number;
+}
+
+export interface OutageRouteOptions {
+  db: Db;
+  config?: OutageConfig;
+}
+
+const OutageBody = Type.Object({
+  id: Type.String(),
+  startedAt: Type.String(),
+  endedAt: Type.Union([Type.String(), Type.Null()]),
+  source: Type.String(),
+  reason: Type.String(),
+});
+
+function parseMoment(text: string, name: string): Date {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms))
+    throw new ServerError('ERR_VALIDATION', `${name} must be an ISO 8601 date-time`, { statusCode: 400 });
+  return new Date(ms);
+}
+
+export const outageRoutes: FastifyPluginAsyncTypebox<OutageRouteOptions> = async (app, options) => {
+  const { db } = options;
+  const interval = options.config?.probeIntervalMs ?? 5000;
+  if (interval > 0) {
+    const probe = new OutageProbe(db, app.now, (error) => app.log.warn({ err: error }, 'outage probe')).start(
+      interval,
+    );
+    app.addHook('onClose', async () => probe.stop());
+  }
+
+  app.get(
+    '/v1/outages',
+    {
+      schema: {
+        tags: ['outages'],
+        summary: 'Was the pass system degraded at a given moment?',
+        querystring: Type.Object({ at: Type.String({ format: 'date-time' }) }),
+        response: {
+          200: Type.Object({ at: Type.String(), degraded: Type.Boolean(), outages: Type.Array(OutageBody) }),
+          400: errorResponse('ERR_VALIDATION'),
+          503: errorResponse('ERR_DB_UNAVAILABLE'),
+        },
+      },
+    },
+    async (request) => {
+      const at = parseMoment(request.query.at, 'at');
+      const outages = await outagesAt(db, at);
+      return { at: at.toISOString(), degraded: outages.length > 0, outages };
+    },
+  );
+
+  app.post(
+    '/v1/outages',
+    {
+      schema: {
+        tags: ['outages'],
+        summary: 'Declare an outage (staff)',
+        body: Type.Object({
+          startedAt: Type.String({ format: 'date-time' }),
+          endedAt: Type.Optional(Type.String({ format: 'date-time' })),
+          reason: Type.String({ minLength: 3, maxLength: 500 }),
+        }),
+        response: {
+          201: Type.Object({ id: Type.String() }),
+          400: errorResponse('ERR_VALIDATION'),
+          401: errorResponse('ERR_STAFF_UNAUTHORIZED'),
+          403: errorResponse('ERR_FORBIDDEN'),
+          503: errorResponse('ERR_DB_UNAVAILABLE'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const member = await authenticateStaff(db, request.headers.authorization, ['staff']);
+      const startedAt = parseMoment(request.body.startedAt, 'startedAt');
+      const endedAt =
+        request.body.endedAt === undefined ? null : parseMoment(request.body.endedAt, 'endedAt');
+      if (endedAt && endedAt < startedAt) {
+        throw new ServerError('ERR_VALIDATION', 'endedAt is before startedAt', { statusCode: 400 });
+      }
+      const id = await recordOutage(db, {
+        startedAt,
+        endedAt,
+        source: 'staff',
+        reason: request.body.reason,
+        declaredBy: member.login,
+      });
+      return reply.status(201).send({ id });
+    },
+  );
+};
