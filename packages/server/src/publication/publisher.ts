@@ -1,0 +1,208 @@
+/**
+ * Signed publication: the trust list (DSCs in the Gateway's shape, plus the SHC issuer directory), the rules (the
+ * kr policy) and the revocation data, each a signed bundle (docs/bundles.md) stored with its digest. A bundle is
+ * published again only when its content changed, with the next version number.
+ */
+import { createHash } from 'node:crypto';
+import {
+  type BundleKind,
+  type BundleSigningKey,
+  buildRevocationPartition,
+  bundleDigest,
+  bundleSigningKey,
+  bytesToBase64,
+  crlDocument,
+  jwksDocument,
+  type ShcJwk,
+  signBundle,
+} from '@greenlight/codec';
+import { krPolicy } from '@greenlight/rules';
+import { uuidv7 } from 'uuidv7';
+import type { Db } from '../db/types';
+import { ServerError } from '../errors';
+import { seal, unseal } from '../keys/sealed';
+import { publishedKeys } from '../keys/store';
+
+export interface PublishedBundle {
+  kind: BundleKind;
+  version: number;
+  digest: string;
+  bytes: Uint8Array;
+  issuedAt: Date;
+}
+
+export interface PublisherOptions {
+  secret: string;
+  /** The SHC issuer URL of this authority. */
+  shcIssuer: string;
+  shcIssuerName?: string;
+  now?: () => Date;
+}
+
+const PUBLICATION_KEY_DAYS = 3650;
+
+/** The publication key: created on first use, sealed at rest like every other private key. */
+export async function publicationKey(db: Db, secret: string, now: Date): Promise<BundleSigningKey> {
+  const { rows } = await db.query<{ id: string; private_key: Uint8Array }>(
+    "SELECT id, private_key FROM keys WHERE kind = 'publication' AND retired_at IS NULL ORDER BY sign_from DESC LIMIT 1",
+  );
+  if (rows[0]) {
+    const jwk = JSON.parse(
+      new TextDecoder().decode(await unseal(new Uint8Array(rows[0].private_key), secret, rows[0].id)),
+    );
+    return bundleSigningKey(jwk);
+  }
+  const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+  const key = await bundleSigningKey(pair.privateKey, pair.publicKey);
+  const id = uuidv7();
+  const privateJwk = await crypto.subtle.exportKey('jwk', pair.privateKey);
+  await db.query(
+    `INSERT INTO keys (id, kind, kid, country, certificate, public_jwk, private_key, not_before, not_after, publish_at,
+       sign_from)
+     VALUES ($1, 'publication', $2, 'KR', NULL, $3, $4, $5, $6, $5, $5)`,
+    [
+      id,
+      key.kid,
+      JSON.stringify(key.publicJwk),
+      await seal(new TextEncoder().encode(JSON.stringify(privateJwk)), secret, id),
+      now.toISOString(),
+      new Date(now.getTime() + PUBLICATION_KEY_DAYS * 86_400_000).toISOString(),
+    ],
+  );
+  return key;
+}
+
+/** The publication public keys apps pin (`/.well-known/greenlight/publication-keys.json`). */
+export async function publicationKeys(db: Db): Promise<{ keys: Record<string, unknown>[] }> {
+  const { rows } = await db.query<{ kid: string; public_jwk: Record<string, unknown> }>(
+    "SELECT kid, public_jwk FROM keys WHERE kind = 'publication' AND retired_at IS NULL ORDER BY sign_from",
+  );
+  return { keys: rows.map((r) => ({ ...r.public_jwk, kid: r.kid, use: 'sig', alg: 'ES256' })) };
+}
+
+async function trustListContent(db: Db, options: PublisherOptions, now: Date) {
+  const dscs = await publishedKeys(db, 'dsc', now);
+  const shcKeys = await publishedKeys(db, 'shc', now);
+  const { rows: revoked } = await db.query<{ reference: string; key_id: string; revoked_at: Date }>(
+    "SELECT reference, key_id, revoked_at FROM revocations WHERE kind = 'shc' AND reference IS NOT NULL",
+  );
+  const crlVersion = revoked.length + 1;
+  const jwks = jwksDocument(shcKeys.map((k) => ({ ...(k.publicJwk as ShcJwk), kid: k.kid, crlVersion })));
+  return {
+    certificates: dscs.map((k) => ({
+      kid: k.kid,
+      country: k.country,
+      certificateType: 'DSC',
+      rawData: bytesToBase64(k.certificate as Uint8Array),
+    })),
+    shcDirectory: {
+      issuerInfo: [
+        {
+          issuer: { iss: options.shcIssuer, name: options.shcIssuerName ?? 'Greenlight' },
+          keys: jwks.keys,
+          crls: shcKeys.map((k) =>
+            crlDocument(
+              k.kid,
+              crlVersion,
+              revoked.filter((r) => r.key_id === k.id).map((r) => ({ rid: r.reference })),
+            ),
+          ),
+        },
+      ],
+    },
+  };
+}
+
+async function revocationContent(db: Db) {
+  const { rows } = await db.query<{ uci: string; kid: string }>(
+    `SELECT r.uci, k.kid FROM revocations r JOIN keys k ON k.id = r.key_id
+     WHERE r.kind = 'dcc' AND r.uci IS NOT NULL ORDER BY k.kid`,
+  );
+  const byKid = new Map<string, Uint8Array[]>();
+  for (const row of rows) {
+    const hash = new Uint8Array(createHash('sha256').update(row.uci).digest().subarray(0, 16));
+    byKid.set(row.kid, [...(byKid.get(row.kid) ?? []), hash]);
+  }
+  return {
+    partitions: [...byKid].map(([kid, hashes]) =>
+      buildRevocationPartition(kid, 'UCI', hashes, hashes.length > 10_000 ? { encoding: 'bloom' } : {}),
+    ),
+  };
+}
+
+async function contentOf(kind: BundleKind, db: Db, options: PublisherOptions, now: Date): Promise<unknown> {
+  if (kind === 'trust-list') return trustListContent(db, options, now);
+  if (kind === 'rules') return krPolicy;
+  return revocationContent(db);
+}
+
+export const BUNDLE_KINDS: BundleKind[] = ['trust-list', 'rules', 'revocation'];
+
+/** Publishes a new version of each bundle whose content changed; returns the latest bundle of every kind. */
+export async function publish(db: Db, options: PublisherOptions): Promise<Map<BundleKind, PublishedBundle>> {
+  const now = options.now?.() ?? new Date();
+  const key = await publicationKey(db, options.secret, now);
+  const out = new Map<BundleKind, PublishedBundle>();
+  for (const kind of BUNDLE_KINDS) {
+    const content = await contentOf(kind, db, options, now);
+    const contentHash = createHash('sha256').update(JSON.stringify(content)).digest('hex');
+    const { rows } = await db.query<{ version: string; content_hash: string }>(
+      'SELECT version, content_hash FROM published_bundles WHERE kind = $1 ORDER BY version DESC LIMIT 1',
+      [kind],
+    );
+    const latest = rows[0];
+    if (!latest || latest.content_hash !== contentHash) {
+      const version = latest ? Number(latest.version) + 1 : 1;
+      const bytes = await signBundle({ kind, version, issuedAt: now.toISOString(), content }, key);
+      await db.query(
+        `INSERT INTO published_bundles (kind, version, digest, content_hash, bytes, issued_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [kind, version, await bundleDigest(bytes), contentHash, bytes, now.toISOString()],
+      );
+    }
+    const bundle = await latestBundle(db, kind);
+    if (bundle) out.set(kind, bundle);
+  }
+  return out;
+}
+
+interface BundleRow {
+  kind: BundleKind;
+  version: string;
+  digest: string;
+  bytes: Uint8Array;
+  issued_at: Date;
+}
+
+const toBundle = (row: BundleRow): PublishedBundle => ({
+  kind: row.kind,
+  version: Number(row.version),
+  digest: row.digest,
+  bytes: new Uint8Array(row.bytes),
+  issuedAt: new Date(row.issued_at),
+});
+
+export async function latestBundle(db: Db, kind: BundleKind): Promise<PublishedBundle | undefined> {
+  const { rows } = await db.query<BundleRow>(
+    'SELECT kind, version, digest, bytes, issued_at FROM published_bundles WHERE kind = $1 ORDER BY version DESC LIMIT 1',
+    [kind],
+  );
+  return rows[0] ? toBundle(rows[0]) : undefined;
+}
+
+export async function bundleByDigest(db: Db, digest: string): Promise<PublishedBundle | undefined> {
+  const { rows } = await db.query<BundleRow>(
+    'SELECT kind, version, digest, bytes, issued_at FROM published_bundles WHERE digest = $1',
+    [digest],
+  );
+  return rows[0] ? toBundle(rows[0]) : undefined;
+}
+
+export function unknownKind(kind: string): ServerError {
+  return new ServerError('ERR_BUNDLE_KIND', `no bundle kind ${kind} (${BUNDLE_KINDS.join(', ')})`, {
+    statusCode: 404,
+  });
+}
