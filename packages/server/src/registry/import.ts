@@ -70,6 +70,7 @@ class ImportRun {
     seconds: 0,
   };
   private batch: RegistryRecord[] = [];
+  private inFlight: Promise<void> | undefined;
   private readonly today: string;
   private readonly batchSize: number;
   private readonly maxErrors: number;
@@ -103,10 +104,30 @@ class ImportRun {
     if (this.batch.length >= this.batchSize) await this.flush();
   }
 
+  /**
+   * Starts writing the batch and returns once the previous batch is written: parsing the next batch overlaps
+   * the database's work on this one, and batches still commit in file order (the last row wins).
+   */
   async flush(): Promise<void> {
     if (this.batch.length === 0) return;
-    const counts = await writeBatch(this.db, this.batch);
+    const batch = this.batch;
     this.batch = [];
+    const previous = this.inFlight;
+    const writing = (async () => {
+      await previous;
+      this.count(await writeBatch(this.db, batch));
+    })();
+    writing.catch(() => {}); // awaited below or by drain(); never an unhandled rejection meanwhile
+    this.inFlight = writing;
+    await previous;
+  }
+
+  async drain(): Promise<void> {
+    await this.flush();
+    await this.inFlight;
+  }
+
+  private count(counts: Awaited<ReturnType<typeof writeBatch>>): void {
     this.summary.people.inserted += counts.peopleInserted;
     this.summary.people.updated += counts.peopleUpdated;
     this.summary.immunizations.inserted += counts.immunizationsInserted;
@@ -223,7 +244,7 @@ export async function importRegistry(
   const run = new ImportRun(db, options);
   if (options.format === 'csv') await importCsv(run, input);
   else await importFhir(run, input, options);
-  await run.flush();
+  await run.drain();
   await linkGuardians(db);
   run.progress();
   run.summary.seconds = (performance.now() - started) / 1000;
