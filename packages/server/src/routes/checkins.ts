@@ -4,8 +4,8 @@ import { Type } from 'typebox';
 import { DeviceAuthenticator } from '../checkins/devices';
 import { DirectSink, type DirectSinkOptions } from '../checkins/direct';
 import { checkEntries } from '../checkins/entries';
-import { ensureCheckinPartitions, startRetention } from '../checkins/partitions';
-import { migrateCheckins } from '../checkins/schema';
+import { startRetention } from '../checkins/partitions';
+import { prepareCheckinSchema } from '../checkins/schema';
 import type { CheckinSink } from '../checkins/sink';
 import { authenticateStaff } from '../checkins/staff';
 import type { Db } from '../db/types';
@@ -55,8 +55,7 @@ const MAX_COUNT_DAYS = 62;
 export const checkinRoutes: FastifyPluginAsyncTypebox<CheckinRouteOptions> = async (app, options) => {
   const { db } = options;
   const config = options.config ?? {};
-  await migrateCheckins(db);
-  await ensureCheckinPartitions(db, app.now());
+  await prepareCheckinSchema(app, db);
   const retention =
     config.retention === false
       ? undefined

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { investigate } from '../checkins/investigate';
+import { prepareCheckinSchema } from '../checkins/schema';
 import { authenticateStaff } from '../checkins/staff';
 import { DEV_KEY_SECRET } from '../config';
 import type { Db } from '../db/types';
@@ -26,6 +27,7 @@ export const investigationRoutes: FastifyPluginAsyncTypebox<InvestigationRouteOp
   options,
 ) => {
   const { db } = options;
+  await prepareCheckinSchema(app, db);
   const tokens = new CheckinTokens(options.config?.tokenSecret ?? `${DEV_KEY_SECRET}/checkin-tokens`);
 
   app.post(

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { OutageProbe, outagesAt, recordOutage } from '../checkins/outages';
+import { prepareCheckinSchema } from '../checkins/schema';
 import { authenticateStaff } from '../checkins/staff';
 import type { Db } from '../db/types';
 import { ServerError } from '../errors';
@@ -34,6 +35,7 @@ function parseMoment(text: string, name: string): Date {
 
 export const outageRoutes: FastifyPluginAsyncTypebox<OutageRouteOptions> = async (app, options) => {
   const { db } = options;
+  await prepareCheckinSchema(app, db);
   const interval = options.config?.probeIntervalMs ?? 5000;
   if (interval > 0) {
     const probe = new OutageProbe(db, app.now, (error) => app.log.warn({ err: error }, 'outage probe')).start(
