@@ -11,8 +11,11 @@ import { isServerError } from './errors';
 import { dbPlugin } from './plugins/db';
 import { metricsPlugin } from './plugins/metrics';
 import { openapiPlugin } from './plugins/openapi';
+import { type CheckinConfig, checkinRoutes } from './routes/checkins';
 import { healthRoutes } from './routes/health';
+import { type InvestigationConfig, investigationRoutes } from './routes/investigations';
 import { keyRoutes } from './routes/keys';
+import { type OutageConfig, outageRoutes } from './routes/outages';
 import { ErrorBody } from './routes/schemas';
 import { venueRoutes } from './routes/venues';
 
@@ -27,6 +30,8 @@ export interface AppOptions {
   /** The one time source; tests inject a fixed clock. */
   now?: () => Date;
   bodyLimit?: number;
+  /** Check-in ingestion, investigations and the outage log (docs/checkins.md). */
+  checkins?: { ingestion?: CheckinConfig; investigations?: InvestigationConfig; outages?: OutageConfig };
 }
 
 declare module 'fastify' {
@@ -82,5 +87,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(venueRoutes);
   await app.register(keyRoutes);
+  await app.register(checkinRoutes, { db: options.db, config: options.checkins?.ingestion });
+  await app.register(investigationRoutes, { db: options.db, config: options.checkins?.investigations });
+  await app.register(outageRoutes, { db: options.db, config: options.checkins?.outages });
   return app;
 }
