@@ -1,0 +1,136 @@
+/**
+ * The printable paper pass (pdf-lib): the certificate's QR, the holder's name and date of birth, what it
+ * certifies and until when, in Korean and English, in Pretendard (OFL-1.1), which covers Hangul and Latin.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { decodeHc1, type Hcert, hcertHolder, qrPng } from '@greenlight/codec';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, rgb } from 'pdf-lib';
+
+const require = createRequire(import.meta.url);
+/**
+ * Pretendard's contextual alternates substitute glyphs (after '-' and ':') that pdf-lib then places with the wrong
+ * advance: plain glyphs only. The font is embedded whole (about 1 MB compressed per weight): pdf-lib's subsetter
+ * (@pdf-lib/fontkit 1.1.1) drops most of this font's glyphs, which a test with pdftoppm made visible.
+ */
+const TEXT_FEATURES = { calt: false, case: false, liga: false, ss01: false, tnum: false };
+let fonts: { regular: Uint8Array; bold: Uint8Array } | undefined;
+
+function fontBytes() {
+  fonts ??= {
+    regular: new Uint8Array(
+      readFileSync(require.resolve('pretendard/dist/public/static/alternative/Pretendard-Regular.ttf')),
+    ),
+    bold: new Uint8Array(
+      readFileSync(require.resolve('pretendard/dist/public/static/alternative/Pretendard-Bold.ttf')),
+    ),
+  };
+  return fonts;
+}
+
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date.slice(0, 10)}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** The lines that say what the pass certifies, in both languages; the verdict at the door comes from the rules. */
+export function passLines(hcert: Hcert): { ko: string; en: string }[] {
+  const v = Array.isArray(hcert.v) ? (hcert.v[0] as Record<string, unknown>) : undefined;
+  if (v) {
+    const dn = Number(v.dn);
+    const sd = Number(v.sd);
+    const dt = String(v.dt ?? '').slice(0, 10);
+    const booster = dn > sd || dn >= 3;
+    return [
+      { ko: `예방접종 ${dn}/${sd}차 (${dt})`, en: `Vaccination, dose ${dn} of ${sd} (${dt})` },
+      booster
+        ? { ko: '추가접종: 유효기간 없음', en: 'Booster: no expiry' }
+        : {
+            ko: `${addDays(dt, 14)}부터 ${addDays(dt, 193)}까지 유효`,
+            en: `Valid from ${addDays(dt, 14)} to ${addDays(dt, 193)}`,
+          },
+    ];
+  }
+  const t = Array.isArray(hcert.t) ? (hcert.t[0] as Record<string, unknown>) : undefined;
+  if (t) return [{ ko: `PCR 검사 (${String(t.sc)})`, en: `PCR test (${String(t.sc)})` }];
+  const r = Array.isArray(hcert.r) ? (hcert.r[0] as Record<string, unknown>) : undefined;
+  if (r)
+    return [
+      { ko: `완치 (${String(r.df)}–${String(r.du)})`, en: `Recovery (${String(r.df)} to ${String(r.du)})` },
+    ];
+  return [];
+}
+
+/**
+ * In Pretendard as pdf-lib lays it out, an ASCII hyphen or colon is followed by a wide gap: hyphens become the
+ * typographic hyphen (U+2010, same look) and a label's colon becomes a middle dot.
+ */
+const typeset = (text: string) => text.replace(/-/g, '\u2010').replace(/:/g, ' ·');
+
+export async function paperPassPdf(hc1: string, options: { issuedAt?: Date } = {}): Promise<Uint8Array> {
+  const { claims } = decodeHc1(hc1);
+  const holder = hcertHolder(claims.hcert);
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(fontkit);
+  doc.setTitle(`Greenlight pass — ${holder.name}`);
+  doc.setLanguage('ko-KR');
+  doc.setCreator('Greenlight');
+  if (options.issuedAt) doc.setCreationDate(options.issuedAt);
+  const { regular, bold } = fontBytes();
+  const font = await doc.embedFont(regular, { subset: false, features: TEXT_FEATURES });
+  const heavy = await doc.embedFont(bold, { subset: false, features: TEXT_FEATURES });
+  const page = doc.addPage([419.53, 595.28]); // A5 portrait
+  const { width, height } = page.getSize();
+  const ink = rgb(0.1, 0.1, 0.1);
+  const green = rgb(0.04, 0.48, 0.24);
+
+  page.drawRectangle({ x: 0, y: height - 64, width, height: 64, color: green });
+  page.drawText(typeset('Greenlight 방역패스 · COVID-19 pass'), {
+    x: 28,
+    y: height - 40,
+    size: 18,
+    font: heavy,
+    color: rgb(1, 1, 1),
+  });
+
+  const qr = await doc.embedPng(await qrPng(hc1));
+  const size = 250;
+  page.drawImage(qr, { x: (width - size) / 2, y: height - 96 - size, width: size, height: size });
+
+  let y = height - 96 - size - 36;
+  page.drawText(holder.name, { x: 28, y, size: 20, font: heavy, color: ink });
+  y -= 22;
+  page.drawText(typeset(`생년월일 / Date of birth: ${holder.dateOfBirth}`), {
+    x: 28,
+    y,
+    size: 12,
+    font,
+    color: ink,
+  });
+  y -= 28;
+  for (const line of passLines(claims.hcert)) {
+    page.drawText(typeset(line.ko), { x: 28, y, size: 13, font: heavy, color: ink });
+    y -= 17;
+    page.drawText(typeset(line.en), { x: 28, y, size: 11, font, color: ink });
+    y -= 24;
+  }
+  const notes = [
+    '입장 시 신분증과 함께 보여 주세요. 종이 증명서는 기기에 연결되어 있지 않습니다.',
+    'Show with a photo ID. A paper pass is not bound to a phone, so staff check your ID.',
+    claims.expiresAt
+      ? `증명서 만료 / Certificate expires: ${claims.expiresAt.toISOString().slice(0, 10)}`
+      : '',
+  ].filter(Boolean);
+  y = 40 + notes.length * 14;
+  for (const note of notes) {
+    page.drawText(typeset(note), {
+      x: 28,
+      y,
+      size: 9,
+      font,
+      color: rgb(0.3, 0.3, 0.3),
+      maxWidth: width - 56,
+    });
+    y -= 14;
+  }
+  return doc.save();
+}
