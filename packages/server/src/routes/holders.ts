@@ -11,6 +11,7 @@ import { Type } from 'typebox';
 import type { Db } from '../db/types';
 import { ServerError } from '../errors';
 import type { KeyStore } from '../keys/store';
+import { paperPassPdf } from '../paper/pass-pdf';
 import { type CheckinTokens, dayIso, holderNumber, kstDay } from '../tokens';
 import { errorResponse } from './schemas';
 
@@ -269,6 +270,28 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
           text: r.payload,
         })),
       };
+    },
+  );
+
+  app.get(
+    '/v1/me/certificates/:id/pass.pdf',
+    {
+      schema: {
+        tags: ['holders'],
+        summary: 'The printable paper pass of one of the holder’s (or family’s) DCCs',
+        params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}:dcc$' }) }),
+        response: { 401: errorResponse('ERR_UNAUTHORIZED'), 404: errorResponse('ERR_NOT_FOUND') },
+      },
+    },
+    async (request, reply) => {
+      const session = await sessionOf(app.db, request, app.now());
+      const cert = (await certificatesOf(app.db, session.personId)).find(
+        (r) => `${r.person_id}:${r.kind}` === request.params.id,
+      );
+      if (!cert) throw new ServerError('ERR_NOT_FOUND', 'no such certificate of yours', { statusCode: 404 });
+      reply.header('Cache-Control', 'private, no-store');
+      reply.header('Content-Disposition', 'attachment; filename="greenlight-pass.pdf"');
+      return reply.type('application/pdf').send(Buffer.from(await paperPassPdf(cert.payload)));
     },
   );
 
