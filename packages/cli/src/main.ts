@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
   registry: async () => (await import('./commands/registry')).registry,
   rules: async () => (await import('./commands/rules')).rules,
   serve: async () => (await import('./commands/serve')).serve,
+  surge: async () => (await import('./commands/surge')).surge,
   verify: async () => (await import('./commands/verify')).verify,
 };
 

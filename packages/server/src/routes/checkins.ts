@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { DeviceAuthenticator } from '../checkins/devices';
 import { DirectSink, type DirectSinkOptions } from '../checkins/direct';
 import { checkEntries } from '../checkins/entries';
+import { NatsSink, type NatsSinkOptions } from '../checkins/nats';
 import { startRetention } from '../checkins/partitions';
 import { prepareCheckinSchema } from '../checkins/schema';
 import type { CheckinSink } from '../checkins/sink';
@@ -14,7 +15,10 @@ import { dayIso, parseDayIso } from '../tokens/tokens';
 import { errorResponse } from './schemas';
 
 export interface CheckinConfig {
-  /** Scale-out mode: a ready sink (see `NatsSink`); direct mode when absent. */
+  /** Scale-out mode: publish to JetStream at this URL (NATS_URL); direct mode when absent. */
+  natsUrl?: string;
+  nats?: NatsSinkOptions;
+  /** A ready sink (tests); wins over `natsUrl`. */
   sink?: CheckinSink;
   direct?: DirectSinkOptions;
   /** Run the partition retention job every hour (default true). */
@@ -60,7 +64,14 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<CheckinRouteOptions> = asy
     config.retention === false
       ? undefined
       : startRetention(db, app.now, (error) => app.log.warn({ err: error }, 'check-in retention failed'));
-  const sink = config.sink ?? new DirectSink(db, config.direct);
+  const sink =
+    config.sink ??
+    (config.natsUrl
+      ? await NatsSink.open(db, config.natsUrl, {
+          ...config.nats,
+          onError: (error) => app.log.warn({ err: error }, 'check-in writer'),
+        })
+      : new DirectSink(db, config.direct));
   const devices = new DeviceAuthenticator(db);
   app.addHook('onClose', async () => {
     retention?.stop();

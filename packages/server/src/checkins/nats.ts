@@ -1,0 +1,213 @@
+/**
+ * Scale-out mode: the API publishes each entry to JetStream (message id = event id, so the stream drops
+ * repeats) and answers after the publish ack; writer workers fetch, COPY, commit, then ack the messages.
+ */
+import {
+  AckPolicy,
+  type Consumer,
+  connect,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  type NatsConnection,
+  nanos,
+  StorageType,
+} from 'nats';
+import type { Db } from '../db/types';
+import { ServerError } from '../errors';
+import type { CheckinMethod, CheckinRow } from './entries';
+import { type CheckinSink, overloaded, type SinkResult, type SinkStats } from './sink';
+import { writeCheckins } from './store';
+
+export const CHECKIN_STREAM = 'CHECKINS';
+export const CHECKIN_SUBJECT = 'checkins.in';
+export const CHECKIN_CONSUMER = 'checkin-writers';
+
+export interface NatsSinkOptions {
+  /** Publishes awaiting their JetStream ack, at most (default 50,000 entries). */
+  maxInFlight?: number;
+  /** Unprocessed messages in the stream beyond which the API answers 429 (default 500,000). */
+  maxPendingInStream?: number;
+  /** Writer workers in this process (default 2; 0 for an API-only replica). */
+  writers?: number;
+  /** Messages per fetch and per COPY (default 5,000). */
+  fetchBatch?: number;
+  onError?: (error: unknown) => void;
+}
+
+type Wire = [string, number, string, string, number, string, string | null];
+
+function encode(row: CheckinRow): Uint8Array {
+  const wire: Wire = [
+    row.eventId,
+    row.day,
+    row.venueId,
+    row.deviceId,
+    row.at.getTime(),
+    row.method,
+    row.token ? Buffer.from(row.token).toString('base64') : null,
+  ];
+  return Buffer.from(JSON.stringify(wire));
+}
+
+function decode(data: Uint8Array): CheckinRow {
+  const [eventId, day, venueId, deviceId, at, method, token] = JSON.parse(
+    Buffer.from(data).toString(),
+  ) as Wire;
+  return {
+    eventId,
+    day,
+    venueId,
+    deviceId,
+    at: new Date(at),
+    method: method as CheckinMethod,
+    token: token === null ? undefined : new Uint8Array(Buffer.from(token, 'base64')),
+  };
+}
+
+export function queueUnavailable(cause: unknown): ServerError {
+  return new ServerError('ERR_QUEUE_UNAVAILABLE', 'the check-in queue is unavailable; retry later', {
+    statusCode: 503,
+    retryAfter: 5,
+    cause,
+  });
+}
+
+/** Creates the stream and the writers' durable consumer when missing (idempotent). */
+export async function ensureCheckinStream(jsm: JetStreamManager): Promise<void> {
+  try {
+    await jsm.streams.info(CHECKIN_STREAM);
+  } catch {
+    await jsm.streams.add({
+      name: CHECKIN_STREAM,
+      subjects: [CHECKIN_SUBJECT],
+      storage: StorageType.File,
+      duplicate_window: nanos(10 * 60_000),
+    });
+  }
+  try {
+    await jsm.consumers.info(CHECKIN_STREAM, CHECKIN_CONSUMER);
+  } catch {
+    await jsm.consumers.add(CHECKIN_STREAM, {
+      durable_name: CHECKIN_CONSUMER,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(30_000),
+      max_ack_pending: 100_000,
+    });
+  }
+}
+
+export class NatsSink implements CheckinSink {
+  readonly mode = 'nats' as const;
+  private inFlight = 0;
+  private refused = 0;
+  private lagging = false;
+  private running = true;
+  private readonly loops: Promise<void>[] = [];
+  private lagTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly db: Db,
+    private readonly options: Required<NatsSinkOptions>,
+  ) {}
+
+  static async open(db: Db, url: string, options: NatsSinkOptions = {}): Promise<NatsSink> {
+    const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+    const jsm = await nc.jetstreamManager();
+    await ensureCheckinStream(jsm);
+    const sink = new NatsSink(nc, nc.jetstream(), jsm, db, {
+      maxInFlight: options.maxInFlight ?? 50_000,
+      maxPendingInStream: options.maxPendingInStream ?? 500_000,
+      writers: options.writers ?? 2,
+      fetchBatch: options.fetchBatch ?? 5000,
+      onError: options.onError ?? (() => {}),
+    });
+    sink.start();
+    return sink;
+  }
+
+  private start(): void {
+    const checkLag = async () => {
+      try {
+        const info = await this.jsm.consumers.info(CHECKIN_STREAM, CHECKIN_CONSUMER);
+        this.lagging = info.num_pending + info.num_ack_pending > this.options.maxPendingInStream;
+      } catch (error) {
+        this.options.onError(error);
+      }
+    };
+    this.lagTimer = setInterval(() => void checkLag(), 500);
+    this.lagTimer.unref();
+    for (let i = 0; i < this.options.writers; i++) this.loops.push(this.writerLoop());
+  }
+
+  async submit(rows: readonly CheckinRow[]): Promise<SinkResult> {
+    if (rows.length === 0) return { accepted: [], duplicates: [] };
+    if (this.lagging || this.inFlight + rows.length > this.options.maxInFlight) {
+      this.refused++;
+      throw overloaded();
+    }
+    this.inFlight += rows.length;
+    try {
+      const acks = await Promise.all(
+        rows.map((row) =>
+          this.js.publish(CHECKIN_SUBJECT, encode(row), { msgID: row.eventId, timeout: 5000 }),
+        ),
+      );
+      const accepted: string[] = [];
+      const duplicates: string[] = [];
+      rows.forEach((row, i) => {
+        (acks[i]?.duplicate ? duplicates : accepted).push(row.eventId);
+      });
+      return { accepted, duplicates };
+    } catch (error) {
+      throw queueUnavailable(error);
+    } finally {
+      this.inFlight -= rows.length;
+    }
+  }
+
+  /** Fetch, write in one transaction, then ack: a crash before the ack means redelivery, and the insert is a no-op. */
+  private async writerLoop(): Promise<void> {
+    let consumer: Consumer | undefined;
+    while (this.running) {
+      try {
+        consumer ??= await this.js.consumers.get(CHECKIN_STREAM, CHECKIN_CONSUMER);
+        const messages = await consumer.fetch({ max_messages: this.options.fetchBatch, expires: 1000 });
+        const batch: JsMsg[] = [];
+        for await (const message of messages) batch.push(message);
+        if (batch.length === 0) continue;
+        try {
+          await writeCheckins(
+            this.db,
+            batch.map((message) => decode(message.data)),
+          );
+        } catch (error) {
+          for (const message of batch) message.nak(1000);
+          throw error;
+        }
+        for (const message of batch) message.ack();
+      } catch (error) {
+        if (!this.running) break;
+        this.options.onError(error);
+        consumer = undefined;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  stats(): SinkStats {
+    return { inFlight: this.inFlight, maxInFlight: this.options.maxInFlight, refused: this.refused };
+  }
+
+  async close(): Promise<void> {
+    this.running = false;
+    if (this.lagTimer) clearInterval(this.lagTimer);
+    await Promise.allSettled(this.loops);
+    await this.nc.drain().catch(() => this.nc.close());
+  }
+}
