@@ -13,6 +13,7 @@ import { ServerError } from '../errors';
 import type { KeyStore } from '../keys/store';
 import { paperPassPdf } from '../paper/pass-pdf';
 import { type CheckinTokens, dayIso, holderNumber, kstDay } from '../tokens';
+import { setConsent } from './partners';
 import { errorResponse } from './schemas';
 
 /** Where one-time codes go: an SMS or e-mail gateway in production, the log in development. */
@@ -272,6 +273,63 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       };
     },
   );
+
+  app.get(
+    '/v1/me',
+    {
+      schema: {
+        tags: ['holders'],
+        summary:
+          'Who is logged in (the person id is what a holder shares with a partner app they consent to)',
+        response: {
+          200: Type.Object({ personId: Type.String(), name: Type.String() }),
+          401: errorResponse('ERR_UNAUTHORIZED'),
+        },
+      },
+    },
+    async (request) => {
+      const session = await sessionOf(app.db, request, app.now());
+      const { rows } = await app.db.query<{ family_name: string; given_name: string | null }>(
+        'SELECT family_name, given_name FROM people WHERE id = $1',
+        [session.personId],
+      );
+      const row = rows[0];
+      return {
+        personId: session.personId,
+        name: row ? [row.given_name, row.family_name].filter(Boolean).join(' ') : '',
+      };
+    },
+  );
+
+  for (const granted of [true, false]) {
+    app.route({
+      method: granted ? 'PUT' : 'DELETE',
+      url: '/v1/me/partners/:clientId/consent',
+      schema: {
+        tags: ['holders'],
+        summary: granted
+          ? 'Lets a partner app fetch the holder’s certificates'
+          : 'Withdraws a partner app’s access',
+        params: Type.Object({ clientId: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: {
+          200: Type.Object({ consent: Type.Boolean() }),
+          401: errorResponse('ERR_UNAUTHORIZED'),
+          404: errorResponse('ERR_NOT_FOUND'),
+        },
+      },
+      handler: async (request) => {
+        const session = await sessionOf(app.db, request, app.now());
+        await setConsent(
+          app.db,
+          session.personId,
+          (request.params as { clientId: string }).clientId,
+          granted,
+          app.now(),
+        );
+        return { consent: granted };
+      },
+    });
+  }
 
   app.get(
     '/v1/me/certificates/:id/pass.pdf',
