@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, type TestDb, testDb } from '../test/databases';
@@ -78,5 +79,26 @@ describe.each(DB_KINDS)('app (%s)', (kind) => {
     expect(bad.statusCode).toBeGreaterThanOrEqual(400);
     expect(bad.statusCode).toBeLessThan(500);
     expect(bad.json().code).toMatch(/^ERR_/);
+  });
+
+  it('answers any query string, path or body with something other than a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/v1/venues', '/readyz', '/v1/trust/dscs', '/.well-known/jwks.json', '/healthz'),
+        fc.string({ maxLength: 40 }),
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
+        fc.string({ maxLength: 60 }),
+        async (path, query, method, body) => {
+          const res = await app.inject({
+            method: method as 'GET',
+            url: `${path}?${encodeURIComponent(query)}=${encodeURIComponent(body)}&limit=${encodeURIComponent(query)}`,
+            ...(method === 'GET' ? {} : { headers: { 'content-type': 'application/json' }, payload: body }),
+          });
+          expect(res.statusCode).toBeLessThan(500);
+          if (res.statusCode >= 400) expect(res.json().code).toMatch(/^ERR_[A-Z_]+$/);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
