@@ -3,7 +3,7 @@
  * times (1) parsing and checking only, the baseline, (2) a first import and (3) an idempotent re-import into
  * PGlite (temporary data directory) and into PostgreSQL on 127.0.0.1 (a fresh database, dropped after).
  *
- *   npm run bench:import [-- --rows 1000000] [-- --only pglite|postgres]
+ *   npm run bench:import [-- --rows 1000000] [-- --only pglite|postgres] [-- --batch 5000]
  */
 
 import { once } from 'node:events';
@@ -22,7 +22,11 @@ import { prng } from '../src/seed/seed';
 import { createPostgresDatabase } from '../test/databases';
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '1000000' }, only: { type: 'string' } },
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    only: { type: 'string' },
+    batch: { type: 'string', default: '5000' },
+  },
 });
 const ROWS = Number(values.rows);
 const FAMILY = ['김', '이', '박', '최', '정', 'Smith', 'Brown'];
@@ -85,8 +89,12 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function benchDb(label: string, db: Db, file: string, baseline: number): Promise<void> {
   await migrate(db);
-  const first = await timed(() => importRegistryFile(db, file, { format: 'csv' }));
-  const again = await timed(() => importRegistryFile(db, file, { format: 'csv' }));
+  const first = await timed(() =>
+    importRegistryFile(db, file, { format: 'csv', batchSize: Number(values.batch) }),
+  );
+  const again = await timed(() =>
+    importRegistryFile(db, file, { format: 'csv', batchSize: Number(values.batch) }),
+  );
   for (const [what, run] of [
     ['first import', first],
     ['re-import (no changes)', again],
