@@ -18,6 +18,8 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     'nats-url': { type: 'string' },
     'max-inflight': { type: 'string' },
+    'message-per': { type: 'string', default: 'entry' },
+    writers: { type: 'string', default: '2' },
   },
 });
 
@@ -32,7 +34,11 @@ const app = await buildApp({
     ingestion: {
       natsUrl: values['nats-url'],
       direct: { maxInFlightRows: maxInFlight },
-      nats: { maxInFlight },
+      nats: {
+        maxInFlight,
+        writers: Number(values.writers),
+        messagePer: values['message-per'] === 'batch' ? 'batch' : 'entry',
+      },
     },
     outages: { probeIntervalMs: 0 },
   },

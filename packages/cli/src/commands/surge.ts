@@ -296,9 +296,19 @@ export async function runSurge(options: SurgeOptions): Promise<SurgeReport> {
     const elapsed = (performance.now() - start) / 1000;
     progress(`surge done in ${elapsed.toFixed(1)}s: sent=${eventIds.length} acked=${acked.size}; auditing…`);
     if (!options.progress) process.stderr.write('\n');
-    const audit = await backend.audit(eventIds);
-    let lost = 0;
-    for (const id of acked) if (!audit.found.has(id)) lost++;
+    // In scale-out mode an ack means "durable in the stream": wait while the writers are still catching up.
+    const ackedIds = [...acked];
+    let audit = await backend.audit(eventIds);
+    let lost = ackedIds.filter((id) => !audit.found.has(id)).length;
+    let quietSince = performance.now();
+    while (lost > 0 && performance.now() - quietSince < 15_000) {
+      await sleep(1000);
+      const again = await backend.audit(eventIds);
+      if (again.stored > audit.stored) quietSince = performance.now();
+      audit = again;
+      lost = ackedIds.filter((id) => !audit.found.has(id)).length;
+      progress(`surge audit: stored=${audit.stored} of ${acked.size} acknowledged`);
+    }
     const sorted = Float64Array.from(latencies).sort();
     return {
       sent: eventIds.length,

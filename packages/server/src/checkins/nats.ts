@@ -2,6 +2,7 @@
  * Scale-out mode: the API publishes each entry to JetStream (message id = event id, so the stream drops
  * repeats) and answers after the publish ack; writer workers fetch, COPY, commit, then ack the messages.
  */
+import { createHash } from 'node:crypto';
 import {
   AckPolicy,
   type Consumer,
@@ -25,7 +26,7 @@ export const CHECKIN_SUBJECT = 'checkins.in';
 export const CHECKIN_CONSUMER = 'checkin-writers';
 
 export interface NatsSinkOptions {
-  /** Publishes awaiting their JetStream ack, at most (default 50,000 entries). */
+  /** Entries whose publish awaits its JetStream ack, at most (default 10,000; 50,000 with `batch`). */
   maxInFlight?: number;
   /** Unprocessed messages in the stream beyond which the API answers 429 (default 500,000). */
   maxPendingInStream?: number;
@@ -33,6 +34,12 @@ export interface NatsSinkOptions {
   writers?: number;
   /** Messages per fetch and per COPY (default 5,000). */
   fetchBatch?: number;
+  /**
+   * `entry` (default): one message per entry, `Nats-Msg-Id` = event id, so JetStream itself drops a repeated
+   * entry and says so. `batch`: one message per request, `Nats-Msg-Id` = SHA-256 of its event ids (a resent batch
+   * is dropped by JetStream, a regrouped entry by the primary key); a hundred times fewer publishes.
+   */
+  messagePer?: 'entry' | 'batch';
   onError?: (error: unknown) => void;
 }
 
@@ -51,10 +58,11 @@ function encode(row: CheckinRow): Uint8Array {
   return Buffer.from(JSON.stringify(wire));
 }
 
-function decode(data: Uint8Array): CheckinRow {
-  const [eventId, day, venueId, deviceId, at, method, token] = JSON.parse(
-    Buffer.from(data).toString(),
-  ) as Wire;
+function encodeBatch(rows: readonly CheckinRow[]): Uint8Array {
+  return Buffer.from(`[${rows.map((row) => Buffer.from(encode(row)).toString()).join(',')}]`);
+}
+
+function fromWire([eventId, day, venueId, deviceId, at, method, token]: Wire): CheckinRow {
   return {
     eventId,
     day,
@@ -64,6 +72,12 @@ function decode(data: Uint8Array): CheckinRow {
     method: method as CheckinMethod,
     token: token === null ? undefined : new Uint8Array(Buffer.from(token, 'base64')),
   };
+}
+
+/** A message holds one entry (a wire array) or a batch (an array of them). */
+function decode(data: Uint8Array): CheckinRow[] {
+  const value = JSON.parse(Buffer.from(data).toString()) as Wire | Wire[];
+  return Array.isArray(value[0]) ? (value as Wire[]).map(fromWire) : [fromWire(value as Wire)];
 }
 
 export function queueUnavailable(cause: unknown): ServerError {
@@ -121,10 +135,11 @@ export class NatsSink implements CheckinSink {
     const jsm = await nc.jetstreamManager();
     await ensureCheckinStream(jsm);
     const sink = new NatsSink(nc, nc.jetstream(), jsm, db, {
-      maxInFlight: options.maxInFlight ?? 50_000,
+      maxInFlight: options.maxInFlight ?? (options.messagePer === 'batch' ? 50_000 : 10_000),
       maxPendingInStream: options.maxPendingInStream ?? 500_000,
       writers: options.writers ?? 2,
       fetchBatch: options.fetchBatch ?? 5000,
+      messagePer: options.messagePer ?? 'entry',
       onError: options.onError ?? (() => {}),
     });
     sink.start();
@@ -153,6 +168,12 @@ export class NatsSink implements CheckinSink {
     }
     this.inFlight += rows.length;
     try {
+      if (this.options.messagePer === 'batch') {
+        const ids = rows.map((row) => row.eventId);
+        const msgID = `b:${createHash('sha256').update(ids.join(',')).digest('base64url')}`;
+        const ack = await this.js.publish(CHECKIN_SUBJECT, encodeBatch(rows), { msgID, timeout: 5000 });
+        return ack.duplicate ? { accepted: [], duplicates: ids } : { accepted: ids, duplicates: [] };
+      }
       const acks = await Promise.all(
         rows.map((row) =>
           this.js.publish(CHECKIN_SUBJECT, encode(row), { msgID: row.eventId, timeout: 5000 }),
@@ -177,14 +198,20 @@ export class NatsSink implements CheckinSink {
     while (this.running) {
       try {
         consumer ??= await this.js.consumers.get(CHECKIN_STREAM, CHECKIN_CONSUMER);
-        const messages = await consumer.fetch({ max_messages: this.options.fetchBatch, expires: 1000 });
+        const messages = await consumer.fetch({
+          max_messages:
+            this.options.messagePer === 'batch'
+              ? Math.max(1, this.options.fetchBatch / 100)
+              : this.options.fetchBatch,
+          expires: 1000,
+        });
         const batch: JsMsg[] = [];
         for await (const message of messages) batch.push(message);
         if (batch.length === 0) continue;
         try {
           await writeCheckins(
             this.db,
-            batch.map((message) => decode(message.data)),
+            batch.flatMap((message) => decode(message.data)),
           );
         } catch (error) {
           for (const message of batch) message.nak(1000);
