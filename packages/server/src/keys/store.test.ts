@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { DscTrustList, encodeHc1, parseDsc, verifyHc1 } from '@greenlight/codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDb, testDb } from '../../test/databases';
+import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
 import { buildApp } from '../app';
 import { DCC_EXTENDED_KEY_USAGES } from './certificates';
 import { seal, unseal } from './sealed';
@@ -21,13 +21,13 @@ describe('sealed private keys', () => {
   });
 });
 
-describe('key store (pglite)', () => {
+describe.each(DB_KINDS)('key store (%s)', (kind) => {
   let t: TestDb;
   let clock = new Date('2026-03-01T00:00:00Z');
   const now = () => clock;
   let store: KeyStore;
   beforeAll(async () => {
-    t = await testDb('pglite');
+    t = await testDb(kind);
     store = new KeyStore(t.db, { secret: SECRET, now });
   });
   afterAll(async () => {
