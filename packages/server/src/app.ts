@@ -8,16 +8,23 @@ import Fastify, {
 } from 'fastify';
 import type { Db } from './db/types';
 import { isServerError } from './errors';
+import type { KeyStore } from './keys/store';
+import { appsPlugin } from './plugins/apps';
 import { dbPlugin } from './plugins/db';
 import { metricsPlugin } from './plugins/metrics';
 import { openapiPlugin } from './plugins/openapi';
+import { bundleRoutes } from './routes/bundles';
 import { type CheckinConfig, checkinRoutes } from './routes/checkins';
+import { deskRoutes } from './routes/desk';
 import { healthRoutes } from './routes/health';
+import { holderRoutes, type OtpSender } from './routes/holders';
 import { type InvestigationConfig, investigationRoutes } from './routes/investigations';
 import { keyRoutes } from './routes/keys';
 import { type OutageConfig, outageRoutes } from './routes/outages';
+import { partnerRoutes, type QuotaCounter } from './routes/partners';
 import { ErrorBody } from './routes/schemas';
 import { venueRoutes } from './routes/venues';
+import type { CheckinTokens } from './tokens';
 
 export interface AppOptions {
   db: Db;
@@ -32,6 +39,21 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Check-in ingestion, investigations and the outage log (docs/checkins.md). */
   checkins?: { ingestion?: CheckinConfig; investigations?: InvestigationConfig; outages?: OutageConfig };
+  /** The authority's routes: publication, holders, desk and partners (they need the key store and secrets). */
+  authority?: AuthorityOptions;
+  /** Serve the built apps at /wallet/, /scanner/ and /desk/ (a folder with one sub-folder per app). */
+  appsDir?: string | false;
+}
+
+export interface AuthorityOptions {
+  keys: KeyStore;
+  /** GREENLIGHT_KEY_SECRET: seals keys, keys the code hashes and the partner tokens. */
+  secret: string;
+  /** The SMART Health Card issuer URL (`iss`). */
+  shcIssuer: string;
+  otpSender: OtpSender;
+  tokens: CheckinTokens;
+  quota: QuotaCounter;
 }
 
 declare module 'fastify' {
@@ -90,5 +112,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(checkinRoutes, { db: options.db, config: options.checkins?.ingestion });
   await app.register(investigationRoutes, { db: options.db, config: options.checkins?.investigations });
   await app.register(outageRoutes, { db: options.db, config: options.checkins?.outages });
+  const authority = options.authority;
+  if (authority) {
+    await app.register(bundleRoutes, {
+      publisher: { secret: authority.secret, shcIssuer: authority.shcIssuer },
+    });
+    await app.register(holderRoutes, {
+      keys: authority.keys,
+      secret: authority.secret,
+      sender: authority.otpSender,
+      tokens: authority.tokens,
+    });
+    await app.register(deskRoutes);
+    await app.register(partnerRoutes, { secret: authority.secret, quota: authority.quota });
+  }
+  if (options.appsDir !== false && options.appsDir !== undefined) {
+    await app.register(appsPlugin, { dir: options.appsDir });
+  }
   return app;
 }

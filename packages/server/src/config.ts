@@ -14,6 +14,12 @@ export interface ServerConfig {
   keySecretIsDevDefault: boolean;
   logLevel: string;
   seed: boolean;
+  /** The SMART Health Card issuer URL (`iss`): https, no trailing slash. */
+  shcIssuer: string;
+  /** Shared partner quotas when set (`REDIS_URL`). */
+  redisUrl: string | undefined;
+  /** The built apps (`GREENLIGHT_APPS_DIR`); the repository's apps/dist when unset. */
+  appsDir: string | undefined;
 }
 
 /** Public on purpose: it only protects demo data, and every start with it logs a warning. */
@@ -47,6 +53,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ServerError('ERR_CONFIG', 'DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
+  const shcIssuer = env.GREENLIGHT_SHC_ISSUER || 'https://greenlight.localhost';
+  if (!/^https:\/\/[^/]+(\/.*[^/])?$/.test(shcIssuer)) {
+    throw new ServerError(
+      'ERR_CONFIG',
+      'GREENLIGHT_SHC_ISSUER must be an https URL without a trailing slash',
+    );
+  }
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -57,6 +70,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     keySecretIsDevDefault,
     logLevel,
     seed: env.GREENLIGHT_SEED !== '0',
+    shcIssuer,
+    redisUrl: env.REDIS_URL || undefined,
+    appsDir: env.GREENLIGHT_APPS_DIR ? resolve(cwd, env.GREENLIGHT_APPS_DIR) : undefined,
   };
 }
 

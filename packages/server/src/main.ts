@@ -1,12 +1,22 @@
 /** `startServer`: reads the environment, opens and migrates the database, seeds a fresh one, and listens. */
+
+import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app';
+import { migrateCheckins } from './checkins/schema';
+import { createStaffToken } from './checkins/staff';
 import { readConfig, type ServerConfig } from './config';
 import { migrate } from './db/migrate';
 import { openDb } from './db/open';
 import type { Db } from './db/types';
+import { ServerError } from './errors';
+import { runIssuance } from './issuance/job';
 import { KeyStore } from './keys/store';
+import { DEFAULT_APPS_DIR } from './plugins/apps';
+import { ConsoleOtpSender } from './routes/holders';
+import { MemoryQuotaCounter, RedisQuotaCounter } from './routes/partners';
 import { isRegistryEmpty, type SeedResult, seedDemo } from './seed/seed';
+import { CheckinTokens } from './tokens';
 
 export interface RunningServer {
   url: string;
@@ -45,18 +55,66 @@ export async function startServer(
     poolSize: config.pgPoolSize,
     onPoolError: (error) => logger.warn({ err: error }, 'idle database connection lost'),
   });
+  const keyStore = new KeyStore(db, { secret: config.keySecret });
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-    const keys = await new KeyStore(db, { secret: config.keySecret }).ensure();
+    const keys = await keyStore.ensure();
     for (const key of keys) logger.info({ kind: key.kind, kid: key.kid }, 'key created');
-    if (config.seed && (await isRegistryEmpty(db))) print(describeSeed(await seedDemo(db)));
+    await migrateCheckins(db);
+    if (config.seed && (await isRegistryEmpty(db))) {
+      print(describeSeed(await seedDemo(db)));
+      const desk = await createStaffToken(db, { login: 'demo-desk', role: 'staff' });
+      const investigator = await createStaffToken(db, { login: 'demo-investigator', role: 'investigator' });
+      print(`Demo staff tokens (shown only now): desk ${desk}\n  investigator ${investigator}`);
+    }
+    // Bulk issuance before serving: every certificate is signed ahead of time, so downloads are reads.
+    const issued = await runIssuance(db, keyStore, { shcIssuer: config.shcIssuer });
+    logger.info(
+      {
+        signed: issued.signed,
+        unchanged: issued.unchanged,
+        failed: issued.failed.length,
+        perSecond: Math.round(issued.certificatesPerSecond),
+      },
+      'bulk issuance done',
+    );
   } catch (error) {
     await db.close();
     throw error;
   }
-  const app = await buildApp({ db, loggerInstance: logger });
-  const address = await app.listen({ port: config.port, host: config.host });
+  const tokenSecret = `${config.keySecret}/checkin-tokens`;
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1 })
+    : undefined;
+  const app = await buildApp({
+    db,
+    loggerInstance: logger,
+    checkins: { investigations: { tokenSecret } },
+    authority: {
+      keys: keyStore,
+      secret: config.keySecret,
+      shcIssuer: config.shcIssuer,
+      otpSender: new ConsoleOtpSender((line) => logger.info(line)),
+      tokens: new CheckinTokens(tokenSecret),
+      quota: redis ? new RedisQuotaCounter(redis) : new MemoryQuotaCounter(),
+    },
+    appsDir: config.appsDir ?? DEFAULT_APPS_DIR,
+  });
+  if (redis) app.addHook('onClose', async () => void redis.disconnect());
+  let address: string;
+  try {
+    address = await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ServerError(
+        'ERR_PORT_IN_USE',
+        `port ${config.port} on ${config.host} is in use: set PORT to another`,
+      );
+    }
+    throw error;
+  }
   const where = config.databaseUrl ? 'PostgreSQL' : `PGlite at ${config.dataDir}`;
   print(`Greenlight server on ${address.replace('127.0.0.1', 'localhost')} (${where}); API docs at /docs`);
   return { url: address, config, close: () => app.close() };

@@ -7,9 +7,11 @@ import {
   DscTrustList,
   GreenlightError,
   isSvg,
+  type JWK,
   readQrImage,
   ShcTrustStore,
   type VerificationReport,
+  verifyBundle,
   verifyHc1,
   verifyPresentation,
   verifyShcText,
@@ -17,15 +19,18 @@ import {
 import { evaluatePolicy, type PolicyVerdict } from '@greenlight/rules';
 import type { Command } from '../main';
 import { configureNodeQr, dccReferenceOptions } from '../support/node-codec';
-import { formatVerdict, loadPolicy, UsageError as RulesUsageError } from './rules';
+import { formatVerdict, loadPolicy, UsageError as RulesUsageError, readPublicationKey } from './rules';
 
 const USAGE = `Usage: greenlight verify <text|@file|-> [--image FILE] [--at ISO8601] [--json]
-         EU DCC:  [--dsc BASE64_DER]... [--dsc-list FILE]
+         EU DCC:  [--dsc BASE64_DER]... [--dsc-list FILE] [--pub KEYS]...
          SMART Health Cards:  [--shc-directory FILE]... [--jwks ISS=FILE]... [--shc-crl ISS=FILE]...
          Rules:  [--policy kr|FILE|DIR] [--venue-category NAME] [--lang ko|en] [--pub PUB.pem]...
 
 The format is detected: HC1: text, GLP1: presentation QR text, shc:/ QR text (chunks one per line), a compact JWS, a .smart-health-card
 file or FHIR Parameters JSON, or a PNG/JPEG/SVG image (by --image, or @file when the file is an image).
+--dsc-list takes the Gateway's JSON or a signed trust-list bundle (/v1/bundles/trust-list), whose signature is
+checked with --pub (PEM, JWK or the server's /.well-known/greenlight/publication-keys.json) before use; the
+bundle's SMART Health Card issuers are trusted too.
 --jwks also loads the issuer's CRLs from a crl/ folder beside the JWKS file (the .well-known layout).
 Several credentials (an image with several codes, a file with several cards) give one report each;
 with --json, one JSON object per line.
@@ -100,13 +105,43 @@ export function loadShcTrust(directories: string[], jwks: string[], crls: string
   return store;
 }
 
-export async function loadTrust(dscs: string[], dscList: string | undefined): Promise<DscTrustList> {
+/** Publication keys from PEM, JWK or JWK-set (`/.well-known/greenlight/publication-keys.json`) files. */
+export function readPublicationKeys(files: string[]): JWK[] {
+  return files.flatMap((file) => {
+    const json = (() => {
+      try {
+        return JSON.parse(readFileSync(file, 'utf8')) as { keys?: JWK[] };
+      } catch {
+        return undefined;
+      }
+    })();
+    return Array.isArray(json?.keys) ? json.keys : [readPublicationKey(file)];
+  });
+}
+
+/** The trust list: --dsc values, and --dsc-list in the Gateway's shape or as a signed trust-list bundle (--pub). */
+export async function loadTrust(
+  dscs: string[],
+  dscList: string | undefined,
+  pubs: string[] = [],
+): Promise<{ dcc: DscTrustList; shcDirectory?: unknown }> {
   const entries = dscs.map((b64) => ({ der: base64ToBytes(b64) }));
+  let shcDirectory: unknown;
   if (dscList !== undefined) {
-    const list = await DscTrustList.fromGatewayJson(JSON.parse(readFileSync(dscList, 'utf8')));
+    let json = readJson(dscList, 'the trust list') as Record<string, unknown>;
+    if (typeof json.payload === 'string' && typeof json.protected === 'string') {
+      if (pubs.length === 0)
+        throw new UsageError(`${dscList} is a signed bundle: give the publication keys with --pub`);
+      const bytes = new Uint8Array(readFileSync(dscList));
+      json = (
+        await verifyBundle<Record<string, unknown>>(bytes, readPublicationKeys(pubs), { kind: 'trust-list' })
+      ).content;
+      shcDirectory = json.shcDirectory;
+    }
+    const list = await DscTrustList.fromGatewayJson(json);
     entries.push(...list.entries.map((e) => ({ der: e.der, ...(e.country ? { country: e.country } : {}) })));
   }
-  return DscTrustList.fromCertificates(entries);
+  return { dcc: await DscTrustList.fromCertificates(entries), ...(shcDirectory ? { shcDirectory } : {}) };
 }
 
 export function formatReport(report: VerificationReport): string {
@@ -178,7 +213,7 @@ export const verify: Command = {
         values.policy === undefined ? undefined : await loadPolicy(values.policy, values.pub ?? []);
       let reports: VerificationReport[];
       if (/^(HC1|GLP1):/.test(text)) {
-        const trust = await loadTrust(values.dsc ?? [], values['dsc-list']);
+        const trust = (await loadTrust(values.dsc ?? [], values['dsc-list'], values.pub ?? [])).dcc;
         const options = { now, ...dccReferenceOptions() };
         reports = [];
         for (const line of text.split(/\r?\n/).filter((l) => l.trim())) {
@@ -200,6 +235,10 @@ export const verify: Command = {
         }
       } else {
         const trust = loadShcTrust(values['shc-directory'] ?? [], values.jwks ?? [], values['shc-crl'] ?? []);
+        if (values['dsc-list'] !== undefined) {
+          const { shcDirectory } = await loadTrust([], values['dsc-list'], values.pub ?? []);
+          if (shcDirectory) trust.addVciSnapshot(shcDirectory);
+        }
         reports = await verifyShcText(text, trust, { now });
       }
       for (const report of reports) console.log(values.json ? JSON.stringify(report) : formatReport(report));

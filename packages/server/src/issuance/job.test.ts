@@ -21,7 +21,7 @@ async function seedPeople(t: TestDb, n: number) {
     await t.db.query(
       `INSERT INTO people (id, external_id, family_name, given_name, family_name_t, given_name_t, birth_date)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [id, `P${i}`, '김', '민준', 'KIM', 'MINJUN', '1985-03-0' + ((i % 9) + 1)],
+      [id, `P${i}`, '김', '민준', 'KIM', 'MINJUN', `1985-03-0${(i % 9) + 1}`],
     );
     for (const dose of [1, 2, 3]) {
       await t.db.query(
