@@ -6,12 +6,13 @@ import { uuidv7 } from 'uuidv7';
 import type { Command } from '../main';
 
 const USAGE = `Usage: greenlight surge --target URL --rate N --duration S [--venues V] [--batch B]
-                       [--database-url URL] [--drain S] [--json]
+                       [--database-url URL] [--drain S] [--concurrency C] [--json]
 
 Drives V simulated venue devices (default 100) against a Greenlight server on this machine (127.0.0.1 only):
 N check-ins a second for S seconds, in batches of B entries (default 50) per request. A refused request
 (429, 503, network error) is sent again with the same event ids after Retry-After plus exponential backoff
-with jitter, as the scanner's outbox does. After the run (and at most --drain seconds, default 120, of
+with jitter, as the scanner's outbox does. At most C requests (default 256) are in flight; other batches wait
+in their device's outbox, and that wait counts in the latency. After the run (and at most --drain seconds, default 120, of
 retries) it looks up its own event ids in the database and reports sent, acked, stored, duplicates, lost.
 
 Devices and the final audit go through PostgreSQL (--database-url, or DATABASE_URL); without one, through
@@ -27,6 +28,8 @@ export interface SurgeOptions {
   batch: number;
   databaseUrl?: string | undefined;
   drainS: number;
+  /** Requests in flight at most (default 256): batches beyond wait in the devices' outboxes. */
+  concurrency?: number;
   /** Progress line (stderr by default). */
   progress?: (line: string) => void;
 }
@@ -198,7 +201,29 @@ export async function runSurge(options: SurgeOptions): Promise<SurgeReport> {
     const generationEnd = start + options.durationS * 1000;
     const giveUpAt = generationEnd + options.drainS * 1000;
 
+    // A fleet has a bounded number of sockets: a batch waits (in its device's outbox) for a free one.
+    const limit = options.concurrency ?? 256;
+    let active = 0;
+    const waiting: (() => void)[] = [];
+    const acquire = async () => {
+      while (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+      active++;
+    };
+    const release = () => {
+      active--;
+      waiting.shift()?.();
+    };
+
     const send = async (batch: Batch): Promise<void> => {
+      await acquire();
+      try {
+        await attempt(batch);
+      } finally {
+        release();
+      }
+    };
+
+    const attempt = async (batch: Batch): Promise<void> => {
       while (performance.now() < giveUpAt) {
         batch.attempts++;
         stats.requests++;
@@ -241,9 +266,12 @@ export async function runSurge(options: SurgeOptions): Promise<SurgeReport> {
           stats.inflight--;
         }
         stats.retries++;
-        // The scanner's rule: at least Retry-After, plus exponential backoff with full jitter.
+        // The scanner's rule: at least Retry-After, plus exponential backoff with full jitter. The socket is
+        // given back while waiting.
         const step = Math.min(10_000, 250 * 2 ** Math.min(batch.attempts - 1, 6));
+        release();
         await sleep(retryAfterMs * (0.5 + Math.random()) + step * Math.random());
+        await acquire();
       }
     };
 
@@ -364,6 +392,7 @@ export const surge: Command = {
           duration: { type: 'string' },
           venues: { type: 'string' },
           batch: { type: 'string' },
+          concurrency: { type: 'string' },
           drain: { type: 'string' },
           'database-url': { type: 'string' },
           json: { type: 'boolean' },
@@ -384,6 +413,7 @@ export const surge: Command = {
         venues: positive(values.venues, 'venues', 100, 10_000),
         batch: positive(values.batch, 'batch', 50, 1000),
         drainS: positive(values.drain, 'drain', 120, 3600),
+        concurrency: positive(values.concurrency, 'concurrency', 256, 10_000),
         databaseUrl: values['database-url'] ?? process.env.DATABASE_URL,
       };
     } catch (error) {

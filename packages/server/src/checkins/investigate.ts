@@ -54,7 +54,7 @@ export async function investigate(
         withoutToken++;
         continue;
       }
-      const holder = tokens.open(new Uint8Array(row.token), Number(row.day));
+      const holder = tokens.openToken(new Uint8Array(row.token), Number(row.day));
       if (holder === undefined) unopened++;
       else opened.push({ holder, at: new Date(row.at), method: row.method });
     }

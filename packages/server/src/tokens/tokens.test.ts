@@ -13,7 +13,7 @@ describe('check-in tokens', () => {
       fc.property(holder, day, (h, d) => {
         const token = tokens.mint(h, d);
         expect(token).toHaveLength(16);
-        expect(tokens.open(token, d)).toBe(h);
+        expect(tokens.openToken(token, d)).toBe(h);
       }),
     );
   });
@@ -23,11 +23,11 @@ describe('check-in tokens', () => {
     fc.assert(
       fc.property(holder, day, day, fc.integer({ min: 0, max: 127 }), (h, d, e, bit) => {
         const token = tokens.mint(h, d);
-        if (e !== d) expect(tokens.open(token, e)).toBeUndefined();
-        expect(other.open(token, d)).toBeUndefined();
+        if (e !== d) expect(tokens.openToken(token, e)).toBeUndefined();
+        expect(other.openToken(token, d)).toBeUndefined();
         const altered = Uint8Array.from(token);
         altered[bit >> 3]! ^= 1 << (bit & 7);
-        expect(tokens.open(altered, d)).toBeUndefined();
+        expect(tokens.openToken(altered, d)).toBeUndefined();
       }),
     );
   });
@@ -37,7 +37,7 @@ describe('check-in tokens', () => {
       fc.property(holder, day, fc.uint8Array({ minLength: 0, maxLength: 32 }), (h, d, random) => {
         const [a, b] = tokens.mintTokens(h, [d, d + 1]);
         expect(Buffer.from(a!).equals(Buffer.from(b!))).toBe(false);
-        expect(tokens.open(random, d)).toBeUndefined();
+        expect(tokens.openToken(random, d)).toBeUndefined();
       }),
     );
   });

@@ -82,7 +82,7 @@ export class CheckinTokens {
   }
 
   /** The holder number, or undefined when the token was not minted for this day by this secret. */
-  open(token: Uint8Array, day: number): bigint | undefined {
+  openToken(token: Uint8Array, day: number): bigint | undefined {
     if (token.length !== TOKEN_BYTES || !Number.isInteger(day) || day < 0 || day > DAY_MAX) return undefined;
     const keys = this.dayKeys(day);
     const decipher = createDecipheriv('aes-256-ecb', keys.encryption, null).setAutoPadding(false);
