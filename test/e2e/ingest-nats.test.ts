@@ -1,0 +1,98 @@
+/** Scale-out mode against a private nats-server: idempotent by event id, acked after JetStream, written by workers. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { uuidv7 } from 'uuidv7';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../packages/server/src/app';
+import { createVenueDevice } from '../../packages/server/src/checkins/devices';
+import { type TestDb, testDb } from '../../packages/server/test/databases';
+
+const VENUE = '0190a000-0000-7000-8000-0000000000c1';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+describe.each(['entry', 'batch'] as const)(
+  'check-ins in scale-out mode (one message per %s)',
+  (messagePer) => {
+    let t: TestDb;
+    let app: FastifyInstance;
+    let nats: ChildProcess;
+    let dir: string;
+    let device: string;
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'greenlight-nats-'));
+      const port = await freePort();
+      nats = spawn('/usr/sbin/nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      await new Promise<void>((resolve) => {
+        let seen = '';
+        nats.stderr?.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          if (seen.includes('Server is ready')) resolve();
+        });
+      });
+      t = await testDb('postgres');
+      await t.db.query(`INSERT INTO venues (id, name, category) VALUES ($1, 'Cafe Nats', 'cafe')`, [VENUE]);
+      app = await buildApp({
+        db: t.db,
+        closeDb: false,
+        logger: false,
+        checkins: {
+          ingestion: { retention: false, natsUrl: `nats://127.0.0.1:${port}`, nats: { messagePer } },
+          outages: { probeIntervalMs: 0 },
+        },
+      });
+      await app.ready();
+      device = (await createVenueDevice(t.db, VENUE)).credential;
+    });
+    afterAll(async () => {
+      await app?.close();
+      await t?.release();
+      nats?.kill();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('acknowledges after JetStream, stores each entry once, and says when a batch was seen before', async () => {
+      const entries = Array.from({ length: 20 }, () => ({
+        eventId: uuidv7(),
+        venueId: VENUE,
+        at: new Date().toISOString(),
+        method: 'paper',
+      }));
+      const ids = entries.map((e) => e.eventId);
+      const post = () =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/checkins',
+          headers: { authorization: `Bearer ${device}` },
+          payload: { entries },
+        });
+      expect((await post()).json()).toEqual({ accepted: ids, duplicates: [], rejected: [] });
+      expect((await post()).json()).toEqual({ accepted: [], duplicates: ids, rejected: [] });
+      let stored = 0;
+      for (let i = 0; i < 50 && stored < ids.length; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const { rows } = await t.db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM checkins WHERE event_id = ANY($1::uuid[])',
+          [ids],
+        );
+        stored = rows[0]?.n ?? 0;
+      }
+      expect(stored).toBe(ids.length);
+    });
+  },
+);
