@@ -33,6 +33,7 @@ prepareZXingModule({
 
 const KINDS: BundleKind[] = ['trust-list', 'rules', 'revocation'];
 const STALE_AFTER_MS = 24 * 3600 * 1000;
+const DEVICE_URL = '/v1/devices/me';
 const CATEGORIES: Record<string, { ko: string; en: string }> = {
   restaurant: { ko: '식당', en: 'Restaurant' },
   cafe: { ko: '카페', en: 'Café' },
@@ -75,20 +76,27 @@ async function loadVerifier(db: AppDb, keys: JWK[]): Promise<VerifierBundles | u
   };
 }
 
-function Setup({ db, onDone, t, lang }: { db: AppDb; onDone: () => void; t: T; lang: Lang }) {
+function Setup({ db, onDone, t }: { db: AppDb; onDone: () => void; t: T }) {
   const [credential, setCredential] = useState('');
-  const [name, setName] = useState('');
-  const [category, setCategory] = useState('restaurant');
   const [error, setError] = useState<string>();
   const submit = async (event: Event) => {
     event.preventDefault();
     setError(undefined);
     try {
-      const response = await fetch(PUBLICATION_KEYS_URL);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const { keys } = (await response.json()) as { keys: JWK[] };
-      const [venueId] = credential.split('.');
-      const venue: Venue = { id: venueId ?? credential, name: name || venueId || '', category, credential };
+      const keysResponse = await fetch(PUBLICATION_KEYS_URL);
+      if (!keysResponse.ok) throw new Error(`HTTP ${keysResponse.status}`);
+      const { keys } = (await keysResponse.json()) as { keys: JWK[] };
+      // The server says which venue (and so which category) this device belongs to.
+      const deviceResponse = await fetch(DEVICE_URL, {
+        headers: { Authorization: `Bearer ${credential.trim()}` },
+      });
+      const device = (await deviceResponse.json()) as {
+        venue?: { id: string; name: string; category: string };
+        message?: string;
+      };
+      if (!deviceResponse.ok || !device.venue)
+        throw new Error(device.message ?? `HTTP ${deviceResponse.status}`);
+      const venue: Venue = { ...device.venue, credential: credential.trim() };
       await db.put('settings', keys, 'publicationKeys');
       await db.put('settings', venue, 'venue');
       onDone();
@@ -112,20 +120,6 @@ function Setup({ db, onDone, t, lang }: { db: AppDb; onDone: () => void; t: T; l
           autocomplete="off"
         />
         <small>{t('setup.credentialHelp')}</small>
-      </label>
-      <label>
-        {t('setup.venueName')}
-        <input value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      </label>
-      <label>
-        {t('setup.category')}
-        <select value={category} onChange={(e) => setCategory(e.currentTarget.value)}>
-          {Object.entries(CATEGORIES).map(([id, names]) => (
-            <option value={id} key={id}>
-              {names[lang]}
-            </option>
-          ))}
-        </select>
       </label>
       {error && (
         <p class="error" role="alert">
@@ -363,7 +357,7 @@ function App() {
         <h1>{t('app.title')}</h1>
         <LangSwitch />
       </header>
-      {db && venue === null && <Setup db={db} t={t} lang={lang} onDone={() => void load(db)} />}
+      {db && venue === null && <Setup db={db} t={t} onDone={() => void load(db)} />}
       {db && venue && <ScannerScreen db={db} venue={venue} t={t} lang={lang} />}
     </main>
   );

@@ -7,8 +7,6 @@ export const messages = {
     ko: '보건당국이 발급한 기기 인증키를 입력하세요.',
     en: 'Enter the device credential the health authority issued for this venue.',
   },
-  'setup.venueName': { ko: '매장 이름', en: 'Venue name' },
-  'setup.category': { ko: '업종', en: 'Category' },
   'setup.submit': { ko: '설정 완료', en: 'Finish set-up' },
   'setup.failed': { ko: '설정하지 못했습니다: {error}', en: 'Set-up failed: {error}' },
   'setup.needKeys': {

@@ -120,6 +120,21 @@ describe.skipIf(!haveChromium)('scanner in Chromium', () => {
         res.writeHead(200, { ETag: etag, 'Content-Type': 'application/json' }).end(Buffer.from(bytes));
         return;
       }
+      if (url.pathname === '/v1/devices/me') {
+        if (req.headers.authorization !== 'Bearer 0123456789abcdef.secret')
+          return void res
+            .writeHead(401, { 'Content-Type': 'application/json' })
+            .end('{"code":"ERR_DEVICE_UNAUTHORIZED","message":"unknown or revoked device credential"}');
+        res
+          .writeHead(200, { 'Content-Type': 'application/json' })
+          .end(
+            JSON.stringify({
+              deviceId: '0123456789abcdef',
+              venue: { id: 'venue-0001', name: '김밥천국 시청점', category: 'restaurant' },
+            }),
+          );
+        return;
+      }
       if (url.pathname === '/v1/checkins' && req.method === 'POST') {
         let body = '';
         for await (const chunk of req) body += chunk;
@@ -178,10 +193,13 @@ describe.skipIf(!haveChromium)('scanner in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${base}/scanner/`);
     await expect.poll(() => page.title()).toBe('Greenlight 입장 확인');
-    await page.getByLabel('매장 기기 인증키').fill('venue-0001.secret');
-    await page.getByLabel('매장 이름').fill('김밥천국 시청점');
-    await page.getByLabel('업종').selectOption('restaurant');
+    await page.getByLabel('매장 기기 인증키').fill('0123456789abcdef.wrong');
+    await page.getByRole('button', { name: '설정 완료' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('unknown or revoked device credential');
     await shot(page, 'scanner-setup-ko.png');
+    await page.getByLabel('매장 기기 인증키').fill('0123456789abcdef.secret');
     await page.getByRole('button', { name: '설정 완료' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('검증 정보 갱신');
 
@@ -221,6 +239,7 @@ describe.skipIf(!haveChromium)('scanner in Chromium', () => {
     await expect.poll(() => page.locator('.outbox').getAttribute('data-outbox')).toBe('0');
     expect(uploads.filter((u) => u.method === 'presentation' && u.token)).toHaveLength(1);
     expect(new Set(uploads.map((u) => u.eventId)).size).toBe(3);
+    expect(uploads.every((u) => (u as { venueId?: string }).venueId === 'venue-0001')).toBe(true);
 
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.title()).toBe('Greenlight entry check');

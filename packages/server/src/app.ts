@@ -16,6 +16,7 @@ import { openapiPlugin } from './plugins/openapi';
 import { bundleRoutes } from './routes/bundles';
 import { type CheckinConfig, checkinRoutes } from './routes/checkins';
 import { deskRoutes } from './routes/desk';
+import { deviceRoutes } from './routes/devices';
 import { healthRoutes } from './routes/health';
 import { holderRoutes, type OtpSender } from './routes/holders';
 import { type InvestigationConfig, investigationRoutes } from './routes/investigations';
@@ -124,6 +125,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       tokens: authority.tokens,
     });
     await app.register(deskRoutes);
+    await app.register(deviceRoutes);
     await app.register(partnerRoutes, { secret: authority.secret, quota: authority.quota });
   }
   if (options.appsDir !== false && options.appsDir !== undefined) {

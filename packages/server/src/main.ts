@@ -3,6 +3,7 @@
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app';
+import { createVenueDevice } from './checkins/devices';
 import { migrateCheckins } from './checkins/schema';
 import { createStaffToken } from './checkins/staff';
 import { readConfig, type ServerConfig } from './config';
@@ -67,6 +68,15 @@ export async function startServer(
       const desk = await createStaffToken(db, { login: 'demo-desk', role: 'staff' });
       const investigator = await createStaffToken(db, { login: 'demo-investigator', role: 'investigator' });
       print(`Demo staff tokens (shown only now): desk ${desk}\n  investigator ${investigator}`);
+      const { rows: venues } = await db.query<{ id: string; name: string; category: string }>(
+        'SELECT id, name, category FROM venues ORDER BY name',
+      );
+      const lines = ['Demo venue device credentials for the scanner (shown only now):'];
+      for (const venue of venues) {
+        const device = await createVenueDevice(db, venue.id);
+        lines.push(`  ${venue.name} (${venue.category}): ${device.credential}`);
+      }
+      print(lines.join('\n'));
     }
     // Bulk issuance before serving: every certificate is signed ahead of time, so downloads are reads.
     const issued = await runIssuance(db, keyStore, { shcIssuer: config.shcIssuer });
