@@ -4,6 +4,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { formatDateTime, type Lang, translator, useLang } from '../shared/i18n';
 import { LangSwitch } from '../shared/LangSwitch';
+import { openPdf } from '../shared/pdf';
 import { registerServiceWorker } from '../shared/pwa';
 import { messages } from './messages';
 import '../shared/styles.css';
@@ -19,11 +20,10 @@ interface Person {
 
 interface Outage {
   id: string;
-  component: string;
   startedAt: string;
   endedAt: string | null;
   source: 'probe' | 'staff';
-  note: string;
+  reason: string;
 }
 
 const TOKEN_KEY = 'greenlight.desk.token';
@@ -50,7 +50,7 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
   const fail = (e: unknown) => setMessage(t('error', { error: (e as Error).message }));
 
   const loadOutages = () =>
-    api<{ outages: Outage[] }>('/v1/outages', token)
+    api<{ outages: Outage[] }>('/v1/outages/log', token)
       .then((r) => setOutages(r.outages))
       .catch(fail);
   useEffect(() => {
@@ -103,14 +103,12 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
                   <td>{p.birthDate}</td>
                   <td>
                     <div class="row">
-                      <a
-                        class="button"
-                        href={`/v1/registry/people/${p.id}/pass.pdf?lang=${lang}`}
-                        target="_blank"
-                        rel="noopener"
+                      <button
+                        type="button"
+                        onClick={() => openPdf(`/v1/registry/people/${p.id}/pass.pdf`, token).catch(fail)}
                       >
                         {t('action.print')}
-                      </a>
+                      </button>
                       <button
                         type="button"
                         onClick={() =>
@@ -154,7 +152,6 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
           <table>
             <thead>
               <tr>
-                <th>{t('outages.component')}</th>
                 <th>{t('outages.from')}</th>
                 <th>{t('outages.to')}</th>
                 <th>{t('outages.source')}</th>
@@ -163,10 +160,9 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
             <tbody>
               {outages.map((o) => (
                 <tr key={o.id}>
-                  <td>{o.component}</td>
                   <td>{formatDateTime(o.startedAt, lang)}</td>
                   <td>{o.endedAt ? formatDateTime(o.endedAt, lang) : t('outages.ongoing')}</td>
-                  <td>{o.source === 'probe' ? t('outages.probe') : `${t('outages.staff')}: ${o.note}`}</td>
+                  <td>{`${o.source === 'probe' ? t('outages.probe') : t('outages.staff')}: ${o.reason}`}</td>
                 </tr>
               ))}
             </tbody>

@@ -22,7 +22,6 @@ export const messages = {
   },
   'outages.title': { ko: '장애 기록', en: 'Outage log' },
   'outages.none': { ko: '기록된 장애가 없습니다.', en: 'No outages recorded.' },
-  'outages.component': { ko: '구성요소', en: 'Component' },
   'outages.from': { ko: '시작', en: 'From' },
   'outages.to': { ko: '종료', en: 'To' },
   'outages.source': { ko: '출처', en: 'Source' },

@@ -12,6 +12,7 @@ import {
   qrSvg,
   readQrImage,
   SLOT_SECONDS,
+  shcNumeric,
 } from '@greenlight/codec';
 import { evaluatePolicy, krPolicy } from '@greenlight/rules';
 import { render } from 'preact';
@@ -20,6 +21,7 @@ import zxingReaderWasm from 'zxing-wasm/reader/zxing_reader.wasm?url';
 import zxingWriterWasm from 'zxing-wasm/writer/zxing_writer.wasm?url';
 import { formatDate, type Lang, translator, useLang } from '../shared/i18n';
 import { LangSwitch } from '../shared/LangSwitch';
+import { openPdf } from '../shared/pdf';
 import { registerServiceWorker } from '../shared/pwa';
 import { type AppDb, openAppDb } from '../shared/store';
 import { messages } from './messages';
@@ -143,7 +145,8 @@ function PresentationQr({ db, cert, t, lang }: { db: AppDb; cert: WalletCert; t:
     let cancelled = false;
     const draw = async () => {
       const now = new Date();
-      let text = cert.text;
+      // A SMART Health Card downloaded as a JWS is shown as its shc:/ numeric QR text.
+      let text = /^[\w-]+\.[\w-]+\.[\w-]+$/.test(cert.text) ? shcNumeric(cert.text) : cert.text;
       const keys = (await db.get('settings', 'deviceKey')) as CryptoKeyPair | undefined;
       if (cert.binding && keys) {
         const tokens =
@@ -316,11 +319,18 @@ function Wallet({
         <h2>{shown.name}</h2>
         <CertSummary cert={shown} t={t} lang={lang} />
         <PresentationQr db={db} cert={shown} t={t} lang={lang} />
-        {shown.relation !== 'imported' && session && (
+        {shown.relation !== 'imported' && session && shown.text.startsWith('HC1:') && (
           <p>
-            <a href={`/v1/me/certificates/${encodeURIComponent(shown.id)}/pass.pdf?lang=${lang}`}>
+            <button
+              type="button"
+              onClick={() =>
+                openPdf(`/v1/me/certificates/${encodeURIComponent(shown.id)}/pass.pdf`, session.token).catch(
+                  (e) => setMessage(t('certs.downloadFailed', { error: (e as Error).message })),
+                )
+              }
+            >
               {t('pass.pdf')}
-            </a>
+            </button>
           </p>
         )}
         <button type="button" onClick={() => setShown(undefined)}>

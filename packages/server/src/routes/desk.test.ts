@@ -121,6 +121,17 @@ describe.each(DB_KINDS)('desk (%s)', (kind) => {
     expect(again.json().people[0].certificates.every((c: { revoked: boolean }) => c.revoked)).toBe(true);
   });
 
+  it('lists the outage log for staff, newest first', async () => {
+    await t.db.query(
+      `INSERT INTO outages (started_at, ended_at, source, reason) VALUES
+       ('2022-01-19T03:00:00Z', '2022-01-19T03:20:00Z', 'probe', 'readyz failed'),
+       ('2022-01-18T03:00:00Z', NULL, 'staff', 'issuing servers down at lunchtime')`,
+    );
+    const res = await app.inject({ method: 'GET', url: '/v1/outages/log', headers: as(staffToken) });
+    expect(res.json().outages.map((o: { source: string }) => o.source)).toEqual(['probe', 'staff']);
+    expect((await app.inject({ method: 'GET', url: '/v1/outages/log' })).statusCode).toBe(401);
+  });
+
   it('answers 401 without a token, 403 for another role, 404 for nobody, 400 for a bad id', async () => {
     expect((await app.inject({ method: 'GET', url: '/v1/registry/people?q=kim' })).statusCode).toBe(401);
     const forbidden = await app.inject({

@@ -176,6 +176,58 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.get(
+    '/v1/outages/log',
+    {
+      schema: {
+        tags: ['desk'],
+        summary:
+          'The outage log of the last days, newest first (staff): probe records and staff declarations',
+        querystring: Type.Object({
+          days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 28 })),
+        }),
+        response: {
+          200: Type.Object({
+            outages: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                startedAt: Type.String(),
+                endedAt: Type.Union([Type.String(), Type.Null()]),
+                source: Type.String(),
+                reason: Type.String(),
+              }),
+            ),
+          }),
+          401: errorResponse('ERR_STAFF_UNAUTHORIZED'),
+        },
+      },
+    },
+    async (request) => {
+      await staff(request.headers.authorization);
+      const since = new Date(app.now().getTime() - (request.query.days ?? 28) * 86_400_000);
+      const { rows } = await app.db.query<{
+        id: string;
+        started_at: Date;
+        ended_at: Date | null;
+        source: string;
+        reason: string;
+      }>(
+        `SELECT id::text, started_at, ended_at, source, reason FROM outages
+         WHERE coalesce(ended_at, 'infinity') >= $1 ORDER BY started_at DESC LIMIT 500`,
+        [since.toISOString()],
+      );
+      return {
+        outages: rows.map((r) => ({
+          id: r.id,
+          startedAt: new Date(r.started_at).toISOString(),
+          endedAt: r.ended_at ? new Date(r.ended_at).toISOString() : null,
+          source: r.source,
+          reason: r.reason,
+        })),
+      };
+    },
+  );
+
   app.post(
     '/v1/certificates/:id/revoke',
     {
