@@ -18,6 +18,8 @@ export interface ServerConfig {
   shcIssuer: string;
   /** Shared partner quotas when set (`REDIS_URL`). */
   redisUrl: string | undefined;
+  /** Check-in ingestion through NATS JetStream when set (`NATS_URL`); direct COPY otherwise. */
+  natsUrl: string | undefined;
   /** The built apps (`GREENLIGHT_APPS_DIR`); the repository's apps/dist when unset. */
   appsDir: string | undefined;
 }
@@ -72,6 +74,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     seed: env.GREENLIGHT_SEED !== '0',
     shcIssuer,
     redisUrl: env.REDIS_URL || undefined,
+    natsUrl: env.NATS_URL || undefined,
     appsDir: env.GREENLIGHT_APPS_DIR ? resolve(cwd, env.GREENLIGHT_APPS_DIR) : undefined,
   };
 }

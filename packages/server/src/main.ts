@@ -100,7 +100,10 @@ export async function startServer(
   const app = await buildApp({
     db,
     loggerInstance: logger,
-    checkins: { investigations: { tokenSecret } },
+    checkins: {
+      ingestion: config.natsUrl ? { natsUrl: config.natsUrl } : {},
+      investigations: { tokenSecret },
+    },
     authority: {
       keys: keyStore,
       secret: config.keySecret,
