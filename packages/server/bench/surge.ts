@@ -130,7 +130,18 @@ async function runMode(mode: string): Promise<Row[]> {
     rows.push({
       mode,
       scenario: `50k/s x ${SPIKE_S}s`,
-      report: await surge([...common, '--rate', '50000', '--duration', String(SPIKE_S), '--drain', '300']),
+      // A spike from many devices at once: more sockets than the server's in-flight bound, so it must answer 429.
+      report: await surge([
+        ...common,
+        '--rate',
+        '50000',
+        '--duration',
+        String(SPIKE_S),
+        '--drain',
+        '300',
+        '--concurrency',
+        '2000',
+      ]),
     });
     return rows;
   } finally {
