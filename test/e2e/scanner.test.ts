@@ -3,11 +3,7 @@
  * the outbox, and both languages. A small HTTP server plays the authority: it serves the built app, the signed
  * bundles and the check-in endpoint. Screenshots land in test-results/.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import type { Server } from 'node:http';
 import {
   bundleDigest,
   bundleSigningKey,
@@ -21,28 +17,19 @@ import {
   signDeviceBinding,
 } from '@greenlight/codec';
 import { krPolicy } from '@greenlight/rules';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDsc, SAMPLE_HCERT } from '../../packages/codec/test/dcc-fixtures';
-
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI)
-  throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
-if (!haveChromium)
-  console.warn(`skipping browser tests: ${CHROMIUM} not found (apt-get install -y chromium)`);
-
-const root = new URL('../../', import.meta.url).pathname;
-const dist = join(root, 'apps/dist');
-const shots = join(root, 'test-results');
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.webmanifest': 'application/manifest+json',
-};
+import {
+  bodyOf,
+  buildApp,
+  haveChromium,
+  json,
+  launchChromium,
+  serveApps,
+  shot,
+  waitForServiceWorker,
+} from './support/browser';
 
 describe.skipIf(!haveChromium)('scanner in Chromium', () => {
   let server: Server;
@@ -54,7 +41,7 @@ describe.skipIf(!haveChromium)('scanner in Chromium', () => {
   let fixtures: { hc1: string; incomplete: string; presentation: () => Promise<string>; stale: string };
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(root, 'apps/build.js'), 'scanner'], { stdio: 'inherit' });
+    buildApp('scanner');
     const dsc = await makeDsc();
     const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
       'sign',
@@ -105,83 +92,52 @@ describe.skipIf(!haveChromium)('scanner in Chromium', () => {
       stale: await present(new Date(Date.now() - 5 * 60_000)),
     };
 
-    server = createServer(async (req, res) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
+    ({ server, base } = await serveApps(async (req, res, url) => {
       if (url.pathname === '/.well-known/greenlight/publication-keys.json') {
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(keysJson);
-        return;
+        return true;
       }
       const bundle = /^\/v1\/bundles\/([a-z-]+)$/.exec(url.pathname);
       if (bundle) {
         const bytes = bundles.get(bundle[1] as string);
-        if (!bytes) return void res.writeHead(404).end();
+        if (!bytes) {
+          json(res, 404, { code: 'ERR_BUNDLE_KIND', message: 'no such kind' });
+          return true;
+        }
         const etag = `"${await bundleDigest(bytes)}"`;
-        if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { ETag: etag }).end();
-        res.writeHead(200, { ETag: etag, 'Content-Type': 'application/json' }).end(Buffer.from(bytes));
-        return;
+        if (req.headers['if-none-match'] === etag) res.writeHead(304, { ETag: etag }).end();
+        else res.writeHead(200, { ETag: etag, 'Content-Type': 'application/json' }).end(Buffer.from(bytes));
+        return true;
       }
       if (url.pathname === '/v1/devices/me') {
-        if (req.headers.authorization !== 'Bearer 0123456789abcdef.secret')
-          return void res
-            .writeHead(401, { 'Content-Type': 'application/json' })
-            .end('{"code":"ERR_DEVICE_UNAUTHORIZED","message":"unknown or revoked device credential"}');
-        res
-          .writeHead(200, { 'Content-Type': 'application/json' })
-          .end(
-            JSON.stringify({
-              deviceId: '0123456789abcdef',
-              venue: { id: 'venue-0001', name: '김밥천국 시청점', category: 'restaurant' },
-            }),
-          );
-        return;
+        if (req.headers.authorization !== 'Bearer 0123456789abcdef.secret') {
+          json(res, 401, {
+            code: 'ERR_DEVICE_UNAUTHORIZED',
+            message: 'unknown or revoked device credential',
+          });
+        } else {
+          json(res, 200, {
+            deviceId: '0123456789abcdef',
+            venue: { id: 'venue-0001', name: '김밥천국 시청점', category: 'restaurant' },
+          });
+        }
+        return true;
       }
       if (url.pathname === '/v1/checkins' && req.method === 'POST') {
-        let body = '';
-        for await (const chunk of req) body += chunk;
-        const { entries } = JSON.parse(body) as { entries: (typeof uploads)[number][] };
+        const { entries } = JSON.parse(await bodyOf(req)) as { entries: (typeof uploads)[number][] };
         uploads.push(...entries);
-        res
-          .writeHead(200, { 'Content-Type': 'application/json' })
-          .end(JSON.stringify({ accepted: entries.map((e) => e.eventId), duplicates: [] }));
-        return;
+        json(res, 200, { accepted: entries.map((e) => e.eventId), duplicates: [] });
+        return true;
       }
-      const path = normalize(url.pathname.endsWith('/') ? `${url.pathname}index.html` : url.pathname);
-      const file = join(dist, path);
-      if (!file.startsWith(dist) || !existsSync(file)) return void res.writeHead(404).end();
-      res
-        .writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' })
-        .end(readFileSync(file));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://localhost:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    mkdirSync(shots, { recursive: true });
+      return false;
+    }));
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
     await new Promise((resolve) => server?.close(resolve));
   });
-
-  /** Screenshots wait for the web font's Unicode-range subsets, which load as glyphs first appear. */
-  async function shot(page: Page, name: string) {
-    await page.evaluate(async () => {
-      const text = document.body.innerText;
-      await Promise.all(['400', '700'].map((w) => document.fonts.load(`${w} 1em "Noto Sans KR"`, text)));
-      await document.fonts.ready;
-    });
-    await page.screenshot({ path: join(shots, name), fullPage: true });
-  }
 
   async function scan(page: Page, text: string) {
     await page.getByRole('textbox').fill(text);
@@ -204,10 +160,7 @@ describe.skipIf(!haveChromium)('scanner in Chromium', () => {
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('검증 정보 갱신');
 
     // Offline from here on: the verdicts come from the stored bundles alone, the assets from the service worker.
-    await page.evaluate(() => navigator.serviceWorker.ready);
-    await expect
-      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 20_000 })
-      .toBe(true);
+    await waitForServiceWorker(page);
     await context.setOffline(true);
     await scan(page, await fixtures.presentation());
     const verdict = page.locator('section.verdict');

@@ -3,11 +3,7 @@
  * binding, and the 15-second presentation QR, which the test reads back from the screen and verifies offline with
  * the codec, as a scanner would. A small HTTP server plays the authority's holder API.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import type { Server } from 'node:http';
 import {
   base64ToBytes,
   bytesToBase64,
@@ -18,28 +14,20 @@ import {
   svgToPng,
   verifyPresentation,
 } from '@greenlight/codec';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureNodeQr } from '../../packages/cli/src/support/node-codec';
 import { makeDsc, SAMPLE_HCERT } from '../../packages/codec/test/dcc-fixtures';
-
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI)
-  throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
-
-const root = new URL('../../', import.meta.url).pathname;
-const dist = join(root, 'apps/dist');
-const shots = join(root, 'test-results');
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.woff2': 'font/woff2',
-  '.webmanifest': 'application/manifest+json',
-};
+import {
+  bodyOf,
+  buildApp,
+  haveChromium,
+  json,
+  launchChromium,
+  serveApps,
+  shot,
+  waitForServiceWorker,
+} from './support/browser';
 
 describe.skipIf(!haveChromium)('wallet in Chromium', () => {
   let server: Server;
@@ -51,7 +39,7 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
   let certificates: { id: string; personId: string; name: string; relation: string; text: string }[];
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(root, 'apps/build.js'), 'wallet'], { stdio: 'inherit' });
+    buildApp('wallet');
     configureNodeQr();
     dsc = await makeDsc();
     const sign = (hcert: Record<string, unknown>) =>
@@ -77,24 +65,18 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
     ];
     const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
 
-    server = createServer(async (req, res) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      let body = '';
-      for await (const chunk of req) body += chunk;
-      const json = (status: number, value: unknown) =>
-        void res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
+    ({ server, base } = await serveApps(async (req, res, url) => {
+      if (!url.pathname.startsWith('/v1/')) return false;
+      const body = req.method === 'POST' ? await bodyOf(req) : '';
       const authorised = req.headers.authorization === 'Bearer session-1';
-      if (url.pathname === '/v1/auth/otp') return json(200, { sent: true });
-      if (url.pathname === '/v1/auth/otp/verify') {
+      if (url.pathname === '/v1/auth/otp') json(res, 200, { sent: true });
+      else if (url.pathname === '/v1/auth/otp/verify') {
         const { code } = JSON.parse(body) as { code: string };
-        return code === '123456'
-          ? json(200, { token: 'session-1' })
-          : json(401, { code: 'ERR_OTP_INVALID', message: 'the code is wrong' });
-      }
-      if (url.pathname.startsWith('/v1/me/') && !authorised)
-        return json(401, { code: 'ERR_UNAUTHORIZED', message: 'log in first' });
-      if (url.pathname === '/v1/me/certificates') return json(200, { certificates });
-      if (url.pathname === '/v1/me/devices') {
+        if (code === '123456') json(res, 200, { token: 'session-1' });
+        else json(res, 401, { code: 'ERR_OTP_INVALID', message: 'the code is wrong' });
+      } else if (!authorised) json(res, 401, { code: 'ERR_UNAUTHORIZED', message: 'log in first' });
+      else if (url.pathname === '/v1/me/certificates') json(res, 200, { certificates });
+      else if (url.pathname === '/v1/me/devices') {
         const { publicKey } = JSON.parse(body) as { publicKey: string };
         const bindings: Record<string, string> = {};
         for (const c of certificates) {
@@ -109,46 +91,19 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
           );
           bindings[c.id] = bytesToBase64(binding);
         }
-        return json(200, { bindings });
-      }
-      if (url.pathname === '/v1/me/checkin-tokens')
-        return json(200, { tokens: [{ day: today, token: tokenB64url }] });
-      const path = normalize(url.pathname.endsWith('/') ? `${url.pathname}index.html` : url.pathname);
-      const file = join(dist, path);
-      if (!file.startsWith(dist) || !existsSync(file))
-        return json(404, { code: 'ERR_NOT_FOUND', message: path });
-      res
-        .writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' })
-        .end(readFileSync(file));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://localhost:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    mkdirSync(shots, { recursive: true });
+        json(res, 200, { bindings });
+      } else if (url.pathname === '/v1/me/checkin-tokens') {
+        json(res, 200, { tokens: [{ day: today, token: tokenB64url }] });
+      } else json(res, 404, { code: 'ERR_NOT_FOUND', message: url.pathname });
+      return true;
+    }));
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
     await new Promise((resolve) => server?.close(resolve));
   });
-
-  async function shot(page: Page, name: string) {
-    await page.evaluate(async () => {
-      const text = document.body.innerText;
-      await Promise.all(['400', '700'].map((w) => document.fonts.load(`${w} 1em "Noto Sans KR"`, text)));
-    });
-    await page.screenshot({ path: join(shots, name), fullPage: true });
-  }
 
   /** The QR on screen, read back the way a scanner camera would. */
   async function screenQr(page: Page): Promise<string> {
@@ -176,9 +131,7 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
     await shot(page, 'wallet-list-ko.png');
 
     // Offline: the pass, the device key and the token are all on the phone; the assets in the service worker.
-    await expect
-      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 20_000 })
-      .toBe(true);
+    await waitForServiceWorker(page);
     await context.setOffline(true);
     await page.getByRole('button', { name: '입장용 QR 보기' }).first().click();
     await expect.poll(() => page.locator('.qr svg').count()).toBe(1);
