@@ -49,9 +49,9 @@ export default defineConfig({
       },
       includeAssets: ['icon.svg'],
       workbox: {
-        // The Korean font's woff2 subsets (about 4 MB for two weights) are precached too: an offline scanner must be
-        // able to show any Hangul on a device without a Korean system font. Browsers with service workers never
-        // ask for the .woff fallbacks.
+        // The Korean font (two weights, about 1 MB of woff2) is precached too: an offline scanner must be able to
+        // show any Hangul on a device without a Korean system font. Browsers with service workers never ask for
+        // the .woff fallbacks.
         globPatterns: ['**/*.{js,css,html,wasm,svg,webmanifest,woff2}'],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         navigateFallback: `/${app}/index.html`,
