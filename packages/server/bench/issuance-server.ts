@@ -14,7 +14,7 @@ const SECRET = process.env.BENCH_SECRET ?? 'bench-secret-bench-secret-bench-secr
 const db = await openDb({
   databaseUrl: process.env.DATABASE_URL,
   dataDir: process.env.GREENLIGHT_DATA_DIR,
-  poolSize: 16,
+  poolSize: Number(process.env.PG_POOL_SIZE ?? 10), // the server's default (PG_POOL_SIZE)
 });
 const codes = new Map<string, string>();
 const sender: OtpSender = {

@@ -11,10 +11,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Pool } from 'undici';
 import { migrateCheckins } from '../src/checkins/schema';
 import { migrate } from '../src/db/migrate';
 import { openPglite } from '../src/db/pglite';
@@ -55,45 +55,31 @@ function percentile(sorted: number[], p: number): number {
   );
 }
 
-function call(
-  agent: Agent,
-  base: URL,
-  method: string,
+/** One request through the pool; the body is read whole, as a client would. */
+async function call(
+  pool: Pool,
+  method: 'GET' | 'POST',
   path: string,
   headers: Record<string, string>,
   body?: string,
 ): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: base.hostname,
-        port: base.port,
-        method,
-        path,
-        agent,
-        headers: body ? { ...headers, 'content-type': 'application/json' } : headers,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => {
-          text += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+  const response = await pool.request({
+    method,
+    path,
+    headers: body ? { ...headers, 'content-type': 'application/json' } : headers,
+    ...(body ? { body } : {}),
   });
+  return { status: response.statusCode, text: await response.body.text() };
 }
 
 /** `workers` loops, each sending one request at a time, until the duration is over (or `next` runs dry). */
 async function drive(
+  base: URL,
   workers: number,
-  step: (agent: Agent) => Promise<number | undefined>,
+  step: (pool: Pool) => Promise<number | undefined>,
   durationMs: number,
 ): Promise<Scenario> {
-  const agent = new Agent({ keepAlive: true, maxSockets: workers });
+  const pool = new Pool(base.origin, { connections: workers });
   const latencies: number[] = [];
   let status5xx = 0;
   let otherErrors = 0;
@@ -104,19 +90,19 @@ async function drive(
       while (performance.now() < end) {
         const t0 = performance.now();
         try {
-          const status = await step(agent);
+          const status = await step(pool);
           if (status === undefined) return;
           latencies.push(performance.now() - t0);
           if (status >= 500) status5xx++;
           else if (status >= 400) otherErrors++;
-        } catch {
-          otherErrors++;
+        } catch (error) {
+          if (otherErrors++ === 0) log(`  first error: ${(error as Error).message}`);
         }
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
+  await pool.close();
   latencies.sort((a, b) => a - b);
   return {
     requests: latencies.length,
@@ -202,45 +188,36 @@ async function run(kind: 'postgres' | 'pglite') {
   try {
     const sessions = prepared.sessions;
     let i = 0;
-    const download = async (agent: Agent) => {
+    const download = async (pool: Pool) => {
       const token = sessions[i++ % sessions.length] as string;
-      return (await call(agent, base, 'GET', '/v1/me/certificates', { authorization: `Bearer ${token}` }))
-        .status;
+      return (await call(pool, 'GET', '/v1/me/certificates', { authorization: `Bearer ${token}` })).status;
     };
-    await drive(8, download, 1500); // warm-up
-    const downloads = await drive(CONCURRENCY, download, DURATION_MS);
+    await drive(base, 8, download, 1500); // warm-up
+    const downloads = await drive(base, CONCURRENCY, download, DURATION_MS);
     log(
       `  downloads: ${downloads.perSecond}/s, p50 ${downloads.p50Ms} ms, p99 ${downloads.p99Ms} ms, 5xx ${downloads.status5xx}`,
     );
 
-    const etag = (await new Promise<string>((resolve, reject) => {
-      const req = request({ host: base.hostname, port: base.port, path: '/v1/bundles/rules' }, (res) => {
-        res.resume();
-        resolve(res.headers.etag as string);
-      });
-      req.on('error', reject);
-      req.end();
-    })) as string;
-    const refresh = async (agent: Agent) =>
-      (await call(agent, base, 'GET', '/v1/bundles/rules', { 'if-none-match': etag })).status;
-    await drive(8, refresh, 1000);
-    const bundles = await drive(CONCURRENCY, refresh, DURATION_MS);
+    const etag = (await fetch(new URL('/v1/bundles/rules', base))).headers.get('etag') as string;
+    const refresh = async (pool: Pool) =>
+      (await call(pool, 'GET', '/v1/bundles/rules', { 'if-none-match': etag })).status;
+    await drive(base, 8, refresh, 1000);
+    const bundles = await drive(base, CONCURRENCY, refresh, DURATION_MS);
     log(
       `  bundle 304s: ${bundles.perSecond}/s, p50 ${bundles.p50Ms} ms, p99 ${bundles.p99Ms} ms, 5xx ${bundles.status5xx}`,
     );
 
     const contacts = [...prepared.contacts];
-    const login = async (agent: Agent) => {
+    const login = async (pool: Pool) => {
       const contact = contacts.pop();
       if (!contact) return undefined;
       const digits = contact.replace(/\D/g, '');
-      await call(agent, base, 'POST', '/v1/auth/otp', {}, JSON.stringify({ contact }));
-      const { text } = await call(agent, base, 'GET', `/bench/otp/${digits}`, {});
+      await call(pool, 'POST', '/v1/auth/otp', {}, JSON.stringify({ contact }));
+      const { text } = await call(pool, 'GET', `/bench/otp/${digits}`, {});
       const { code } = JSON.parse(text) as { code: string };
-      return (await call(agent, base, 'POST', '/v1/auth/otp/verify', {}, JSON.stringify({ contact, code })))
-        .status;
+      return (await call(pool, 'POST', '/v1/auth/otp/verify', {}, JSON.stringify({ contact, code }))).status;
     };
-    const logins = await drive(16, login, DURATION_MS);
+    const logins = await drive(base, 16, login, DURATION_MS);
     log(
       `  logins: ${logins.perSecond}/s (send + verify), p99 ${logins.p99Ms} ms, 5xx ${logins.status5xx}, other errors ${logins.otherErrors}`,
     );

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { from as copyFromStream } from 'pg-copy-streams';
 import { dbUnavailable, isServerError } from '../errors';
 import { copyCsv, copyStatement } from './copy';
-import type { Db, QueryResult } from './types';
+import type { Db, QueryOptions, QueryResult } from './types';
 
 /** SQLSTATE classes that mean "the server or connection is gone", not "the statement is wrong". */
 const UNAVAILABLE_STATES = /^(08|53|57P|3D000)/;
@@ -24,9 +24,15 @@ class ClientDb implements Db {
   readonly kind = 'postgres' as const;
   constructor(private readonly client: pg.PoolClient) {}
 
-  async query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>> {
+  async query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<Row>> {
     try {
-      const result = await this.client.query(sql, params);
+      const result = await (options?.prepare
+        ? this.client.query({ name: options.prepare, text: sql, values: params })
+        : this.client.query(sql, params));
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
     } catch (error) {
       throw isConnectionError(error) ? dbUnavailable(error) : error;
@@ -89,8 +95,12 @@ class PoolDb implements Db {
     }
   }
 
-  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>> {
-    return this.withClient((db) => db.query<Row>(sql, params));
+  query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<Row>> {
+    return this.withClient((db) => db.query<Row>(sql, params, options));
   }
 
   exec(sql: string): Promise<void> {

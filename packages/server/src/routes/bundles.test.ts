@@ -52,7 +52,11 @@ describe.each(DB_KINDS)('signed bundles over HTTP (%s)', (kind) => {
       expect(res.headers['cache-control']).toContain('must-revalidate');
       const payload = await verifyBundle(new Uint8Array(res.rawPayload), pinned, { kind: bundleKind });
       expect(payload.version).toBe(1);
-      expect((await get(`/v1/bundles/${bundleKind}`, { 'if-none-match': etag })).statusCode).toBe(304);
+      // A 304 has no body, and no Content-Length that claims one (strict HTTP clients refuse that).
+      const notModified = await get(`/v1/bundles/${bundleKind}`, { 'if-none-match': etag });
+      expect(notModified.statusCode).toBe(304);
+      expect(notModified.rawPayload).toHaveLength(0);
+      expect(notModified.headers['content-length'] ?? '0').toBe('0');
       const addressed = await get(res.headers['content-location'] as string);
       expect(addressed.statusCode).toBe(200);
       expect(addressed.headers['cache-control']).toContain('immutable');

@@ -72,7 +72,7 @@ export const bundleRoutes: FastifyPluginAsyncTypebox<BundleRoutesOptions> = asyn
         headers: Type.Object({ 'if-none-match': Type.Optional(Type.String()) }),
         response: {
           200: Type.Unknown({ description: 'the bundle file (flattened JWS JSON)' }),
-          304: Type.Null({ description: 'not modified: the ETag is current' }),
+          304: Type.Unknown({ description: 'not modified: the ETag is current (no body)' }),
           404: errorResponse('ERR_BUNDLE_KIND: no such kind'),
           503: errorResponse('ERR_DB_UNAVAILABLE'),
         },
@@ -86,7 +86,7 @@ export const bundleRoutes: FastifyPluginAsyncTypebox<BundleRoutesOptions> = asyn
       if (!bundle) throw unknownKind(kind);
       reply.header('ETag', bundle.etag).header('Cache-Control', LATEST_CACHE);
       reply.header('Content-Location', `/v1/bundles/${kind}/${bundle.digest}`);
-      if (request.headers['if-none-match'] === bundle.etag) return reply.status(304).send(null);
+      if (request.headers['if-none-match'] === bundle.etag) return reply.status(304).send();
       return reply.type('application/json').send(Buffer.from(bundle.bytes));
     },
   );
@@ -100,7 +100,7 @@ export const bundleRoutes: FastifyPluginAsyncTypebox<BundleRoutesOptions> = asyn
         params: Type.Object({ kind: Kind, digest: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) }),
         response: {
           200: Type.Unknown({ description: 'the bundle file (flattened JWS JSON)' }),
-          304: Type.Null({ description: 'not modified' }),
+          304: Type.Unknown({ description: 'not modified (no body)' }),
           404: errorResponse('ERR_NOT_FOUND'),
         },
       },
@@ -116,7 +116,7 @@ export const bundleRoutes: FastifyPluginAsyncTypebox<BundleRoutesOptions> = asyn
       }
       const etag = `"${bundle.digest}"`;
       reply.header('ETag', etag).header('Cache-Control', IMMUTABLE_CACHE);
-      if (request.headers['if-none-match'] === etag) return reply.status(304).send(null);
+      if (request.headers['if-none-match'] === etag) return reply.status(304).send();
       return reply.type('application/json').send(Buffer.from(bundle.bytes));
     },
   );

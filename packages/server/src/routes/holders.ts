@@ -270,6 +270,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
          WHERE s.token_hash = $1 AND s.expires_at > $2
          ORDER BY (p.id = s.person_id) DESC, p.birth_date, c.kind`,
         [createHash('sha256').update(header.slice(7)).digest('hex'), app.now().toISOString()],
+        { prepare: 'holder-certificates' },
       );
       if (rows.length === 0) throw unauthorised();
       reply.header('Cache-Control', 'private, no-store');
