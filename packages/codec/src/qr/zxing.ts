@@ -58,6 +58,13 @@ export async function qrPng(text: string): Promise<Uint8Array> {
   return new Uint8Array(await result.image!.arrayBuffer());
 }
 
+/**
+ * An SVG QR code that scales to whatever box it is put in: zxing writes fixed `width`/`height` only, which a
+ * narrower container crops, so a `viewBox` of the same size is added.
+ */
 export async function qrSvg(text: string): Promise<string> {
-  return (await write(text)).svg;
+  return (await write(text)).svg.replace(
+    /<svg width="(\d+)" height="(\d+)"/,
+    (open, width: string, height: string) => `${open} viewBox="0 0 ${width} ${height}"`,
+  );
 }
