@@ -31,7 +31,7 @@ export {
 export type { DecodedHc1, EncodeHc1Options, Hc1Signer, VerifyHc1Options } from './dcc/hc1';
 export { decodeHc1, encodeHc1, HC1_PREFIX, unprefixHc1, verifyHc1, verifyHcertCose } from './dcc/hc1';
 export type { Hcert } from './dcc/hcert';
-export { hcertHolder, hcertType } from './dcc/hcert';
+export { hcertHolder, hcertType, personName } from './dcc/hcert';
 export type { SchemaSet } from './dcc/schema';
 export { pickSchemaVersion, validateHcertSchema } from './dcc/schema';
 export type { TrustedDsc } from './dcc/trust-list';

@@ -11,13 +11,28 @@ export function hcertType(hcert: Hcert): CertificateType {
   return 'unknown';
 }
 
+/** Hangul, or CJK ideographs: scripts whose names are written family name first, without a space. */
+const FAMILY_FIRST = /^[\p{Script=Hangul}\p{Script=Han}]/u;
+
+/**
+ * A name as its holder writes it: "김민지" (family name first, no space) for a Korean or Chinese name,
+ * "Liam Walker" (given name first) otherwise.
+ */
+export function personName(
+  familyName: string | null | undefined,
+  givenName: string | null | undefined,
+): string {
+  if (familyName && FAMILY_FIRST.test(familyName)) return `${familyName}${givenName ?? ''}`;
+  return [givenName, familyName].filter(Boolean).join(' ');
+}
+
 export function hcertHolder(hcert: Hcert): HolderSummary {
   const nam = (hcert.nam ?? {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const familyName = str(nam.fn) ?? str(nam.fnt);
   const givenName = str(nam.gn) ?? str(nam.gnt);
   return {
-    name: [givenName, familyName].filter(Boolean).join(' '),
+    name: personName(familyName, givenName),
     ...(familyName ? { familyName } : {}),
     ...(givenName ? { givenName } : {}),
     dateOfBirth: str(hcert.dob) ?? '',

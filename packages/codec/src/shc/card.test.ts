@@ -236,7 +236,7 @@ describe('issuing', () => {
     const now = new Date('2022-01-01T00:00:00Z');
     const [report] = await verifyShcText(text, store, { now });
     expect(failures(report as VerificationReport)).toEqual([]);
-    expect(report?.holder?.name).toBe('민준 김');
+    expect(report?.holder?.name).toBe('김민준');
 
     const revoking = new ShcTrustStore().addJwks(iss, jwksDocument([{ ...key.publicJwk, crlVersion: 2 }]));
     revoking.addCrl(

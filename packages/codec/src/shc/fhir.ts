@@ -1,4 +1,6 @@
 /** The FHIR R4 bundle inside a SMART Health Card: its required shape, its minimisation, and what it says. */
+
+import { personName } from '../dcc/hcert';
 import type { CertificateType, ClinicalSummary, HolderSummary } from '../report';
 
 export interface Problem {
@@ -57,7 +59,7 @@ function holderOf(patient: Json): HolderSummary {
   const given = Array.isArray(name?.given) ? name.given.filter((g) => typeof g === 'string').join(' ') : '';
   const family = typeof name?.family === 'string' ? name.family : '';
   return {
-    name: [given, family].filter(Boolean).join(' '),
+    name: personName(family, given),
     ...(family ? { familyName: family } : {}),
     ...(given ? { givenName: given } : {}),
     dateOfBirth: typeof patient.birthDate === 'string' ? patient.birthDate : '',

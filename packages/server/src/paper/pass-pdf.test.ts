@@ -23,7 +23,7 @@ describe('paper pass PDF', () => {
     expect(new TextDecoder().decode(bytes.slice(0, 5))).toBe('%PDF-');
     const doc = await PDFDocument.load(bytes);
     expect(doc.getPageCount()).toBe(1);
-    expect(doc.getTitle()).toBe('Greenlight pass — 민지 김');
+    expect(doc.getTitle()).toBe('Greenlight pass — 김민지');
     const [page] = doc.getPages();
     expect(Math.round(page?.getWidth() ?? 0)).toBe(420);
     // Both weights of the font are embedded whole and compressed.

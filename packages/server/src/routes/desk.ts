@@ -3,6 +3,7 @@
  * revocations. Every action needs a staff token and leaves an audit entry.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { personName } from '@greenlight/codec';
 import { Type } from 'typebox';
 import { uuidv7 } from 'uuidv7';
 import { authenticateStaff } from '../checkins/staff';
@@ -108,7 +109,7 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         people: rows.map((r) => ({
           id: r.id,
           externalId: r.external_id,
-          name: [r.given_name, r.family_name].filter(Boolean).join(' '),
+          name: personName(r.family_name, r.given_name),
           birthDate: r.birth_date,
           certificates: certs
             .filter((c) => c.person_id === r.id)

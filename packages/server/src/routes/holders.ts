@@ -5,7 +5,7 @@
  */
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { base64ToBytes, bytesToBase64, hc1CoseBytes, signDeviceBinding } from '@greenlight/codec';
+import { base64ToBytes, bytesToBase64, hc1CoseBytes, personName, signDeviceBinding } from '@greenlight/codec';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Db } from '../db/types';
@@ -280,7 +280,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
           .map((r) => ({
             id: `${r.person_id}:${r.kind}`,
             personId: r.person_id,
-            name: [r.given_name, r.family_name].filter(Boolean).join(' '),
+            name: personName(r.family_name, r.given_name),
             relation: r.relation,
             kind: r.kind,
             text: r.payload,
@@ -311,7 +311,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       const row = rows[0];
       return {
         personId: session.personId,
-        name: row ? [row.given_name, row.family_name].filter(Boolean).join(' ') : '',
+        name: row ? personName(row.family_name, row.given_name) : '',
       };
     },
   );

@@ -123,7 +123,7 @@ describe.each(DB_KINDS)('partner apps (%s)', (kind) => {
       url: '/v1/me',
       headers: { authorization: `Bearer ${session}` },
     });
-    expect(me.json()).toEqual({ personId: PERSON, name: '유나 최' });
+    expect(me.json()).toEqual({ personId: PERSON, name: '최유나' });
     const consent = await app.inject({
       method: 'PUT',
       url: '/v1/me/partners/toss/consent',
