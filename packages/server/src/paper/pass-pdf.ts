@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { decodeHc1, type Hcert, hcertHolder, qrPng } from '@greenlight/codec';
+import { configureQrWriter, decodeHc1, type Hcert, hcertHolder, qrPng } from '@greenlight/codec';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
 
@@ -16,6 +16,17 @@ const require = createRequire(import.meta.url);
  */
 const TEXT_FEATURES = { calt: false, case: false, liga: false, ss01: false, tnum: false };
 let fonts: { regular: Uint8Array; bold: Uint8Array } | undefined;
+let qrWriterReady = false;
+
+/** The QR writer's wasm, from node_modules, loaded the first time a pass is drawn (never downloaded). */
+function ensureQrWriter(): void {
+  if (qrWriterReady) return;
+  const bytes = readFileSync(require.resolve('zxing-wasm/writer/zxing_writer.wasm'));
+  configureQrWriter({
+    wasmBinary: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+  });
+  qrWriterReady = true;
+}
 
 function fontBytes() {
   fonts ??= {
@@ -92,6 +103,7 @@ export async function paperPassPdf(hc1: string, options: { issuedAt?: Date } = {
     color: rgb(1, 1, 1),
   });
 
+  ensureQrWriter();
   const qr = await doc.embedPng(await qrPng(hc1));
   const size = 250;
   page.drawImage(qr, { x: (width - size) / 2, y: height - 96 - size, width: size, height: size });
