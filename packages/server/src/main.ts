@@ -29,7 +29,9 @@ export function describeSeed(seed: SeedResult): string {
   const lines = [
     `Seeded a demo registry: ${seed.people} people, ${seed.immunizations} doses, ${seed.venues} venues.`,
     'Demo holder logins (one-time code by phone; in development the code is printed on this console):',
-    ...seed.demoHolders.map((holder) => `  ${holder.phone}  ${holder.name} (${holder.externalId})`),
+    ...seed.demoHolders.map(
+      (holder) => `  ${holder.phone}  ${holder.name} (${holder.externalId}): ${holder.shows}`,
+    ),
     'Demo partner client (OAuth 2.0 client credentials; the secret is shown only now):',
     `  client_id=${seed.partner.clientId}`,
     `  client_secret=${seed.partner.clientSecret}`,

@@ -24,6 +24,21 @@ describe('demo seed', () => {
     expect(await isRegistryEmpty(t.db)).toBe(false);
     expect(result.people).toBe(400);
     expect(new Set(result.demoHolders.map((h) => h.externalId)).size).toBe(3);
+    // The demo logins show a booster, a parent and someone without doses, as the console says.
+    const [boosted, parent, unvaccinated] = result.demoHolders;
+    expect(result.demoHolders.map((h) => h.shows.split(':')[0])).toEqual(['booster', 'a parent', 'no doses']);
+    const doses = async (externalId: string) =>
+      (
+        await t.db.query<{ doses: number; children: number }>(
+          `SELECT (SELECT count(*)::int FROM immunizations i WHERE i.person_id = p.id) AS doses,
+                  (SELECT count(*)::int FROM people c WHERE c.guardian_id = p.id) AS children
+           FROM people p WHERE p.external_id = $1`,
+          [externalId],
+        )
+      ).rows[0];
+    expect((await doses(boosted?.externalId as string))?.doses).toBe(3);
+    expect((await doses(parent?.externalId as string))?.children).toBeGreaterThan(0);
+    expect((await doses(unvaccinated?.externalId as string))?.doses).toBe(0);
     expect(result.partner.clientSecret.length).toBeGreaterThanOrEqual(32);
     const { rows } = await t.db.query<{
       people: number;

@@ -1,6 +1,7 @@
 /** The demo registry of a fresh install: synthetic people (Korean and English names), doses, venues, a partner. */
 import { randomBytes, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
+import { personName } from '@greenlight/codec';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../db/types';
 import { checkRow, isRowError, type RegistryRecord, type RowFields } from '../registry/record';
@@ -93,7 +94,8 @@ export interface SeedResult {
   immunizations: number;
   venues: number;
   /** Holders to log in as (phone numbers that get the one-time code). */
-  demoHolders: { externalId: string; name: string; phone: string }[];
+  /** Demo logins, with what each one shows (`shows`). */
+  demoHolders: { externalId: string; name: string; phone: string; shows: string }[];
   partner: { clientId: string; clientSecret: string };
 }
 
@@ -126,6 +128,9 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedR
   const day = 86_400_000;
   const rows: RowFields[] = [];
   let guardian: string | undefined;
+  // Demo logins that show the interesting cases: a booster (passes at any door), a parent with a child, and
+  // someone with no doses (a red verdict, or a venue's solo-diner allowance).
+  const showcase: { boosted?: string; parent?: string; unvaccinated?: string } = {};
   for (let i = 1; i <= count; i++) {
     const korean = random() < 0.8;
     const externalId = `KR-${String(i).padStart(7, '0')}`;
@@ -154,6 +159,9 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedR
       birthMs + 12 * 366 * day,
     );
     if (first + (doses - 1) * 90 * day > now.getTime()) doses = 0;
+    if (minor && guardian) showcase.parent ??= guardian;
+    if (!minor && doses === 3) showcase.boosted ??= externalId;
+    if (!minor && doses === 0) showcase.unvaccinated ??= externalId;
     if (doses === 0) rows.push(person);
     for (let dose = 1; dose <= doses; dose++) {
       rows.push({
@@ -196,16 +204,27 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedR
     'seed.demo',
     JSON.stringify({ people: count, venues: DEMO_VENUES.length, partner: partner.clientId }),
   ]);
-  const adults = [
-    ...new Map(records.filter((record) => record.phone !== null).map((r) => [r.externalId, r])).values(),
-  ].slice(0, 3);
+  const adults = new Map(records.filter((record) => record.phone !== null).map((r) => [r.externalId, r]));
+  const chosen = [showcase.boosted, showcase.parent, showcase.unvaccinated, ...adults.keys()]
+    .filter((id): id is string => id !== undefined && adults.has(id))
+    .filter((id, index, ids) => ids.indexOf(id) === index)
+    .slice(0, 3)
+    .map((id) => adults.get(id) as RegistryRecord);
   return {
     people: count,
     immunizations,
     venues: DEMO_VENUES.length,
-    demoHolders: adults.map((record) => ({
+    demoHolders: chosen.map((record) => ({
+      shows:
+        record.externalId === showcase.boosted
+          ? 'booster: passes at every door'
+          : record.externalId === showcase.parent
+            ? 'a parent: also holds a child’s pass'
+            : record.externalId === showcase.unvaccinated
+              ? 'no doses: refused, or solo-only where allowed'
+              : 'a holder',
       externalId: record.externalId,
-      name: `${record.familyName} ${record.givenName ?? ''}`.trim(),
+      name: personName(record.familyName, record.givenName),
       phone: record.phone as string,
     })),
     partner,
