@@ -57,15 +57,14 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
     void loadOutages();
   }, []);
 
+  const kindName = (kind: string) => (kind === 'dcc' || kind === 'shc' ? t(`kind.${kind}`) : kind);
+  const load = async () =>
+    setPeople(
+      (await api<{ people: Person[] }>(`/v1/registry/people?q=${encodeURIComponent(query)}`, token)).people,
+    );
   const search = async (event: Event) => {
     event.preventDefault();
-    try {
-      setPeople(
-        (await api<{ people: Person[] }>(`/v1/registry/people?q=${encodeURIComponent(query)}`, token)).people,
-      );
-    } catch (e) {
-      fail(e);
-    }
+    await load().catch(fail);
   };
 
   return (
@@ -119,9 +118,12 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
                       >
                         {t('action.sticker')}
                       </button>
-                      {p.certificates
-                        .filter((c) => !c.revoked)
-                        .map((c) => (
+                      {p.certificates.map((c) =>
+                        c.revoked ? (
+                          <span class="tag" key={c.id}>
+                            {t('cert.revoked', { kind: kindName(c.kind) })}
+                          </span>
+                        ) : (
                           <button
                             type="button"
                             key={c.id}
@@ -129,13 +131,15 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
                               const reason = prompt(t('action.revokeReason'));
                               if (!reason) return;
                               void api(`/v1/certificates/${c.id}/revoke`, token, { reason })
-                                .then(() => setMessage(t('action.revokeDone', { kind: c.kind })))
+                                .then(() => setMessage(t('action.revokeDone', { kind: kindName(c.kind) })))
+                                .then(load)
                                 .catch(fail);
                             }}
                           >
-                            {t('action.revoke', { kind: c.kind })}
+                            {t('action.revoke', { kind: kindName(c.kind) })}
                           </button>
-                        ))}
+                        ),
+                      )}
                     </div>
                   </td>
                 </tr>

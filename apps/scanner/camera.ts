@@ -5,10 +5,14 @@ export interface CameraScanner {
   stop(): void;
 }
 
-/** Starts the rear camera and calls `onCode` once per new code; the same code is not reported twice in 3 s. */
+/**
+ * Starts the rear camera and calls `onCode` once per new code, with the time the frame was taken (for the
+ * frame-to-verdict measure); the same code is not reported twice within `repeatMs` (default 3 s).
+ */
 export async function startCameraScanner(
   video: HTMLVideoElement,
-  onCode: (text: string) => void,
+  onCode: (text: string, frameAt: number) => void,
+  repeatMs = 3000,
 ): Promise<CameraScanner> {
   const stream = await navigator.mediaDevices.getUserMedia({
     video: { facingMode: 'environment' },
@@ -22,11 +26,12 @@ export async function startCameraScanner(
   const loop = async () => {
     while (!stopped) {
       try {
+        const frameAt = performance.now();
         const codes = await detector.detect(video);
         const text = codes[0]?.rawValue;
-        if (text && (text !== last.text || Date.now() - last.at > 3000)) {
+        if (text && (text !== last.text || Date.now() - last.at > repeatMs)) {
           last = { text, at: Date.now() };
-          onCode(text);
+          onCode(text, frameAt);
         }
       } catch {
         // A frame that cannot be read is skipped; the next one usually can.

@@ -34,6 +34,10 @@ prepareZXingModule({
 const KINDS: BundleKind[] = ['trust-list', 'rules', 'revocation'];
 const STALE_AFTER_MS = 24 * 3600 * 1000;
 const DEVICE_URL = '/v1/devices/me';
+/** `?measure`: the camera reports every frame and nothing is recorded (for timing the scanner, never at a door). */
+const MEASURE_ONLY = new URLSearchParams(location.search).has('measure');
+const FRAME_TO_VERDICT_MS: number[] = [];
+(globalThis as { greenlightFrameToVerdictMs?: number[] }).greenlightFrameToVerdictMs = FRAME_TO_VERDICT_MS;
 const CATEGORIES: Record<string, { ko: string; en: string }> = {
   restaurant: { ko: '식당', en: 'Restaurant' },
   cafe: { ko: '카페', en: 'Café' },
@@ -204,10 +208,13 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
     setVerifier(await loadVerifier(db, stored).catch(() => undefined));
   }, [db]);
 
-  const upload = useCallback(async () => {
-    await uploadOutbox(db, venue.credential, Date.now());
-    await refreshOutbox();
-  }, [db, venue, refreshOutbox]);
+  const upload = useCallback(
+    async (options: { all?: boolean } = {}) => {
+      await uploadOutbox(db, venue.credential, Date.now(), options);
+      await refreshOutbox();
+    },
+    [db, venue, refreshOutbox],
+  );
 
   useEffect(() => {
     void sync();
@@ -215,12 +222,14 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
     const tick = setInterval(() => setNow(Date.now()), 15000);
     const syncTimer = setInterval(() => void sync(), 15 * 60 * 1000);
     const uploadTimer = setInterval(() => void upload(), 10000);
-    addEventListener('online', upload);
+    // Back online: the backoff was for the network being away, so everything waiting goes now.
+    const online = () => void upload({ all: true });
+    addEventListener('online', online);
     return () => {
       clearInterval(tick);
       clearInterval(syncTimer);
       clearInterval(uploadTimer);
-      removeEventListener('online', upload);
+      removeEventListener('online', online);
     };
   }, [sync, refreshOutbox, upload]);
 
@@ -230,10 +239,15 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
     void upload();
   };
 
-  const check = async (text: string) => {
+  const check = async (text: string, frameAt?: number) => {
     if (!verifier) return;
     const result = await decide(text, verifier, { now: new Date(), venueCategory: venue.category, lang, t });
     setDecision(result);
+    // Frame-to-verdict times (the camera frame handed to the detector, to the verdict in the page just before it
+    // paints), readable by the benchmark and by support staff from the console.
+    if (frameAt !== undefined)
+      requestAnimationFrame(() => FRAME_TO_VERDICT_MS.push(performance.now() - frameAt));
+    if (MEASURE_ONLY) return;
     if (result.verdict !== 'fail') {
       await record({
         at: new Date().toISOString(),
@@ -251,7 +265,13 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
     }
     try {
       setCameraError(undefined);
-      setCamera(await startCameraScanner(video.current as HTMLVideoElement, (text) => void check(text)));
+      setCamera(
+        await startCameraScanner(
+          video.current as HTMLVideoElement,
+          (text, frameAt) => void check(text, frameAt),
+          MEASURE_ONLY ? 0 : 3000,
+        ),
+      );
     } catch (e) {
       setCameraError(t('scan.cameraUnavailable', { error: (e as Error).message }));
     }
@@ -326,6 +346,11 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
             <small> · {t('outbox.retry', { time: formatDateTime(new Date(outbox.next), lang) })}</small>
           )}
         </p>
+        {outbox.count > 0 && (
+          <button type="button" onClick={() => void upload({ all: true })}>
+            {t('outbox.now')}
+          </button>
+        )}
       </div>
       <p class="note">{t('privacy.note')}</p>
       {keys.length === 0 && <p class="error">{t('setup.needKeys')}</p>}

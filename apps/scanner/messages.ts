@@ -43,6 +43,7 @@ export const messages = {
   'outbox.waiting': { ko: '전송 대기 {n}건', en: '{n} waiting to upload' },
   'outbox.empty': { ko: '모든 입장 기록 전송 완료', en: 'All entries uploaded' },
   'outbox.retry': { ko: '다음 전송 시도: {time}', en: 'Next upload attempt: {time}' },
+  'outbox.now': { ko: '지금 전송', en: 'Upload now' },
   'verdict.pass': { ko: '통과', en: 'Pass' },
   'verdict.exempt': { ko: '예외 (통과)', en: 'Exempt (pass)' },
   'verdict.solo-only': { ko: '혼자 이용만 가능', en: 'Alone only' },

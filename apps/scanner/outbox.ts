@@ -13,18 +13,34 @@ export function nextAttemptDelay(attempts: number, random = Math.random): number
 }
 
 /**
- * Uploads the entries that are due. The server acknowledges per event id (idempotent), so an entry sent twice is
- * stored once; entries leave the outbox only when acknowledged.
+ * Uploads the entries that are due, or with `all` every waiting entry whatever its backoff (staff pressed "upload
+ * now", or the browser came back online). The server acknowledges per event id (idempotent), so an entry sent
+ * twice is stored once; entries leave the outbox only when acknowledged.
  */
-export async function uploadOutbox(
+export function uploadOutbox(
   db: AppDb,
   credential: string,
   now: number,
+  options: { all?: boolean } = {},
 ): Promise<{ sent: number; acked: number }> {
-  const due = (await db.getAllFromIndex('outbox', 'nextAttemptAt', IDBKeyRange.upperBound(now))).slice(
-    0,
-    BATCH,
-  );
+  // One upload at a time: a caller that comes while one is under way (the timer, the online event, the staff's
+  // button) shares it instead of sending the same entries again.
+  running ??= send(db, credential, now, options).finally(() => {
+    running = undefined;
+  });
+  return running;
+}
+
+let running: Promise<{ sent: number; acked: number }> | undefined;
+
+async function send(
+  db: AppDb,
+  credential: string,
+  now: number,
+  options: { all?: boolean },
+): Promise<{ sent: number; acked: number }> {
+  const range = options.all ? undefined : IDBKeyRange.upperBound(now);
+  const due = (await db.getAllFromIndex('outbox', 'nextAttemptAt', range)).slice(0, BATCH);
   if (due.length === 0) return { sent: 0, acked: 0 };
   let retryAfterMs: number | undefined;
   let acked: string[] = [];

@@ -6,7 +6,9 @@ export async function openPdf(url: string, token: string): Promise<void> {
     throw new Error(body.message ?? `HTTP ${response.status}`);
   }
   const href = URL.createObjectURL(await response.blob());
-  const opened = window.open(href, '_blank', 'noopener');
+  // No 'noopener': with it window.open always returns null, and the app would also navigate away. A blob URL of
+  // our own origin needs no such guard. A blocked pop-up falls back to this tab.
+  const opened = window.open(href, '_blank');
   if (!opened) location.assign(href);
   setTimeout(() => URL.revokeObjectURL(href), 60_000);
 }
