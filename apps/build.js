@@ -14,5 +14,7 @@ for (const app of only.length > 0 ? only : ['wallet', 'scanner', 'desk']) {
     mode: 'production',
     logLevel: 'warn',
   });
-  console.log(`built ${app} in ${((Date.now() - started) / 1000).toFixed(1)} s -> apps/dist/${app}/`);
+  console.log(
+    `built ${app} in ${((Date.now() - started) / 1000).toFixed(1)} s -> ${process.env.APPS_OUT_DIR ?? 'apps/dist'}/${app}/`,
+  );
 }

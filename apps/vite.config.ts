@@ -23,7 +23,10 @@ export default defineConfig({
   publicDir: fileURLToPath(new URL(`./${app}/public/`, import.meta.url)),
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
-    outDir: fileURLToPath(new URL(`./dist/${app}/`, import.meta.url)),
+    // APPS_OUT_DIR: a build somewhere else than apps/dist (a browser test that must not race another one).
+    outDir: process.env.APPS_OUT_DIR
+      ? `${process.env.APPS_OUT_DIR}/${app}/`
+      : fileURLToPath(new URL(`./dist/${app}/`, import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
     assetsInlineLimit: 0,

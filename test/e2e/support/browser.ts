@@ -17,7 +17,7 @@ if (!haveChromium)
   console.warn(`skipping browser tests: ${CHROMIUM} not found (apt-get install -y chromium)`);
 
 const root = new URL('../../../', import.meta.url).pathname;
-const dist = join(root, 'apps/dist');
+const appsDist = join(root, 'apps/dist');
 const shots = join(root, 'test-results');
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -29,9 +29,12 @@ const TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
-/** Builds one app as production (the service worker included). */
-export function buildApp(app: 'wallet' | 'scanner' | 'desk'): void {
-  execFileSync(process.execPath, [join(root, 'apps/build.js'), app], { stdio: 'inherit' });
+/** Builds one app as production (the service worker included), into apps/dist or `outDir`. */
+export function buildApp(app: 'wallet' | 'scanner' | 'desk', outDir?: string): void {
+  execFileSync(process.execPath, [join(root, 'apps/build.js'), app], {
+    stdio: 'inherit',
+    env: outDir ? { ...process.env, APPS_OUT_DIR: outDir } : process.env,
+  });
 }
 
 /** Reads a request body as text. */
@@ -46,12 +49,14 @@ export function json(res: ServerResponse, status: number, value: unknown): void 
 }
 
 /**
- * Serves apps/dist on localhost (a secure context, so service workers register); `api` answers first and returns
- * true when it handled the request.
+ * Serves apps/dist (or `dist`) on localhost (a secure context, so service workers register); `api` answers first
+ * and returns true when it handled the request.
  */
 export async function serveApps(
   api: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>,
+  options: { dist?: string } = {},
 ): Promise<{ server: Server; base: string }> {
+  const dist = options.dist ?? appsDist;
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (await api(req, res, url)) return;
@@ -67,7 +72,11 @@ export async function serveApps(
   return { server, base: `http://localhost:${(server.address() as AddressInfo).port}` };
 }
 
-export function launchChromium(): Promise<Browser> {
+/**
+ * Debian's Chromium, headless. `fakeCamera`: a Y4M file that Chromium plays as the camera (read when a page
+ * opens the camera, so rewriting it between camera sessions shows a new picture); camera permission is granted.
+ */
+export function launchChromium(options: { fakeCamera?: string } = {}): Promise<Browser> {
   mkdirSync(shots, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -78,8 +87,51 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(options.fakeCamera
+        ? [
+            '--use-fake-device-for-media-stream',
+            '--use-fake-ui-for-media-stream',
+            `--use-file-for-fake-video-capture=${options.fakeCamera}`,
+          ]
+        : []),
     ],
   });
+}
+
+/**
+ * A one-frame Y4M video (4:2:0) of an image as a camera would see it: the picture centred on a white 640×480
+ * frame, scaled (smoothly, as a lens would) to `size` pixels. The image is decoded and scaled by the browser
+ * itself (a canvas), so no image library is needed here.
+ */
+export async function imageToY4m(browser: Browser, png: Uint8Array, size = 440): Promise<Uint8Array> {
+  const width = 640;
+  const height = 480;
+  const page = await browser.newPage();
+  try {
+    const luma = await page.evaluate(
+      async ({ dataUrl, width, height, size }) => {
+        const image = new Image();
+        image.src = dataUrl;
+        await image.decode();
+        const canvas = new OffscreenCanvas(width, height);
+        const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+        context.fillStyle = '#fff';
+        context.fillRect(0, 0, width, height);
+        context.drawImage(image, (width - size) / 2, (height - size) / 2, size, size);
+        const { data } = context.getImageData(0, 0, width, height);
+        const y: number[] = new Array(width * height);
+        for (let i = 0; i < width * height; i++)
+          y[i] = Math.round(0.299 * data[i * 4]! + 0.587 * data[i * 4 + 1]! + 0.114 * data[i * 4 + 2]!);
+        return y;
+      },
+      { dataUrl: `data:image/png;base64,${Buffer.from(png).toString('base64')}`, width, height, size },
+    );
+    const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F30:1 Ip A1:1 C420jpeg\nFRAME\n`);
+    const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128); // grey: no colour
+    return Buffer.concat([header, Buffer.from(luma), chroma]);
+  } finally {
+    await page.close();
+  }
 }
 
 /** Waits until the service worker controls the page, so that going offline keeps every asset. */
