@@ -7,7 +7,6 @@ import type { Server } from 'node:http';
 import {
   base64ToBytes,
   bytesToBase64,
-  encodeHc1,
   hc1CoseBytes,
   readQrImage,
   signDeviceBinding,
@@ -18,6 +17,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureNodeQr } from '../../packages/cli/src/support/node-codec';
 import { makeDsc, SAMPLE_HCERT } from '../../packages/codec/test/dcc-fixtures';
+import { signKrHc1 } from './support/authority';
 import {
   bodyOf,
   buildApp,
@@ -42,13 +42,7 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
     buildApp('wallet');
     configureNodeQr();
     dsc = await makeDsc();
-    const sign = (hcert: Record<string, unknown>) =>
-      encodeHc1(hcert, {
-        signer: dsc.signer,
-        issuer: 'KR',
-        issuedAt: new Date(Date.now() - 86400_000),
-        expiresAt: new Date(Date.now() + 365 * 86400_000),
-      });
+    const sign = (hcert: Record<string, unknown>) => signKrHc1(dsc.signer, hcert);
     certificates = [
       { id: 'c1', personId: 'p1', name: 'Minji Kim', relation: 'self', text: await sign(SAMPLE_HCERT) },
       {

@@ -12,6 +12,7 @@ import {
   encodeHc1,
   exportDevicePublicKey,
   generateDeviceKey,
+  type Hc1Signer,
   hc1CoseBytes,
   signBundle,
   signDeviceBinding,
@@ -40,6 +41,16 @@ export interface FakeAuthority {
   presentation(now?: Date): Promise<string>;
 }
 
+/** An HC1 issued by KR yesterday, valid for a year. */
+export function signKrHc1(signer: Hc1Signer, hcert: Record<string, unknown>): Promise<string> {
+  return encodeHc1(hcert, {
+    signer,
+    issuer: 'KR',
+    issuedAt: new Date(Date.now() - 86400_000),
+    expiresAt: new Date(Date.now() + 365 * 86400_000),
+  });
+}
+
 export async function fakeAuthority(): Promise<FakeAuthority> {
   const dsc = await makeDsc();
   const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
@@ -60,13 +71,7 @@ export async function fakeAuthority(): Promise<FakeAuthority> {
     ],
   ]);
 
-  const sign = (hcert: Record<string, unknown>) =>
-    encodeHc1(hcert, {
-      signer: dsc.signer,
-      issuer: 'KR',
-      issuedAt: new Date(Date.now() - 86400_000),
-      expiresAt: new Date(Date.now() + 365 * 86400_000),
-    });
+  const sign = (hcert: Record<string, unknown>) => signKrHc1(dsc.signer, hcert);
   const hc1 = await sign(SAMPLE_HCERT);
   const dose = SAMPLE_HCERT.v[0] as Record<string, unknown>;
   const incomplete = await sign({ ...SAMPLE_HCERT, dob: '1970-01-01', v: [{ ...dose, dn: 1, sd: 2 }] });
