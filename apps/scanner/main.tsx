@@ -36,8 +36,9 @@ const STALE_AFTER_MS = 24 * 3600 * 1000;
 const DEVICE_URL = '/v1/devices/me';
 /** `?measure`: the camera reports every frame and nothing is recorded (for timing the scanner, never at a door). */
 const MEASURE_ONLY = new URLSearchParams(location.search).has('measure');
-const FRAME_TO_VERDICT_MS: number[] = [];
-(globalThis as { greenlightFrameToVerdictMs?: number[] }).greenlightFrameToVerdictMs = FRAME_TO_VERDICT_MS;
+const FRAME_TO_VERDICT: { ms: number; verdict: string }[] = [];
+(globalThis as { greenlightFrameToVerdict?: typeof FRAME_TO_VERDICT }).greenlightFrameToVerdict =
+  FRAME_TO_VERDICT;
 const CATEGORIES: Record<string, { ko: string; en: string }> = {
   restaurant: { ko: '식당', en: 'Restaurant' },
   cafe: { ko: '카페', en: 'Café' },
@@ -246,7 +247,9 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
     // Frame-to-verdict times (the camera frame handed to the detector, to the verdict in the page just before it
     // paints), readable by the benchmark and by support staff from the console.
     if (frameAt !== undefined)
-      requestAnimationFrame(() => FRAME_TO_VERDICT_MS.push(performance.now() - frameAt));
+      requestAnimationFrame(() =>
+        FRAME_TO_VERDICT.push({ ms: performance.now() - frameAt, verdict: result.verdict }),
+      );
     if (MEASURE_ONLY) return;
     if (result.verdict !== 'fail') {
       await record({

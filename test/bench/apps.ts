@@ -58,44 +58,51 @@ try {
   const authority = await fakeAuthority();
   const camera = join(out, 'camera.y4m');
   const { server, base } = await serveApps(authority.handle, { dist: out });
-  const painter = await launchChromium();
-  writeFileSync(camera, await imageToY4m(painter, await qrPng(await authority.presentation())));
-  await painter.close();
-
   const browser = await launchChromium({ fakeCamera: camera });
-  let samples: number[] = [];
-  let verdict: string | null = null;
+  type Sample = { ms: number; verdict: string };
+  let samples: Sample[] = [];
   try {
     const page = await browser.newPage({ locale: 'en-GB' });
     await page.goto(`${base}/scanner/?measure`);
     await page.getByLabel('Venue device credential').fill(DEVICE_CREDENTIAL);
     await page.getByRole('button', { name: 'Finish set-up' }).click();
-    await page.getByRole('button', { name: 'Scan with camera' }).waitFor();
     await page.waitForFunction(
-      () => !document.querySelector<HTMLButtonElement>('.scan button[type=button]')?.disabled,
+      () => document.querySelector<HTMLButtonElement>('.scan button[type=button]')?.disabled === false,
     );
-    await page.getByRole('button', { name: 'Scan with camera' }).click();
-    log(`measuring the scanner for ${values.seconds} s…`);
-    await page.waitForTimeout(Number(values.seconds) * 1000);
+    // Rounds of at most 10 s, each with a QR made just before: a presentation QR is valid for its slot and the
+    // next, so every frame of a round shows a live pass. Chromium reads the Y4M file when the camera starts.
+    const rounds = Math.max(1, Math.ceil(Number(values.seconds) / 10));
+    log(`measuring the scanner for ${values.seconds} s (${rounds} rounds)…`);
+    for (let round = 0; round < rounds; round++) {
+      writeFileSync(camera, await imageToY4m(browser, await qrPng(await authority.presentation())));
+      await page.getByRole('button', { name: 'Scan with camera' }).click();
+      await page.waitForTimeout((Number(values.seconds) * 1000) / rounds);
+      await page.getByRole('button', { name: 'Stop camera' }).click();
+    }
     samples = await page.evaluate(
-      () => (globalThis as { greenlightFrameToVerdictMs?: number[] }).greenlightFrameToVerdictMs ?? [],
+      () => (globalThis as { greenlightFrameToVerdict?: Sample[] }).greenlightFrameToVerdict ?? [],
     );
-    verdict = await page.locator('section.verdict').getAttribute('data-verdict');
   } finally {
     await browser.close();
     await new Promise((resolve) => server.close(resolve));
   }
-  if (samples.length === 0) throw new Error('the scanner decided no frame: is the fake camera working?');
-  const warm = samples.slice(Math.min(5, samples.length - 1)).sort((a, b) => a - b);
+  const passes = samples.filter((s) => s.verdict === 'pass');
+  if (passes.length === 0) throw new Error('the scanner passed no frame: is the fake camera working?');
+  // The first frames include the first use of the verifier (compilation, key import); they are reported apart.
+  const warm = passes
+    .slice(Math.min(5, passes.length - 1))
+    .map((s) => s.ms)
+    .sort((a, b) => a - b);
   const result = {
     sizes: size,
     frame_to_verdict: {
-      samples: warm.length,
-      first_ms: Number((samples[0] as number).toFixed(1)),
+      frames: samples.length,
+      pass_frames: passes.length,
+      measured: warm.length,
+      first_ms: Number((passes[0] as Sample).ms.toFixed(1)),
       p50_ms: percentile(warm, 50),
       p95_ms: percentile(warm, 95),
       max_ms: percentile(warm, 100),
-      last_verdict: verdict,
     },
   };
   if (values.json) console.log(JSON.stringify(result));
@@ -107,8 +114,9 @@ try {
       );
     const f = result.frame_to_verdict;
     console.log(
-      `scanner frame-to-verdict: p50 ${f.p50_ms} ms, p95 ${f.p95_ms} ms (target < 100), max ${f.max_ms} ms, ` +
-        `${f.samples} frames after 5 warm-up, first ${f.first_ms} ms, verdict "${f.last_verdict}"`,
+      `scanner frame-to-verdict (pass verdicts): p50 ${f.p50_ms} ms, p95 ${f.p95_ms} ms (target < 100), ` +
+        `max ${f.max_ms} ms over ${f.measured} frames after 5 warm-up (first ${f.first_ms} ms); ` +
+        `${f.pass_frames} of ${f.frames} frames passed`,
     );
   }
 } finally {
