@@ -61,6 +61,9 @@ describe.skipIf(!haveChromium)('desk in Chromium, on the real server', () => {
     await page.goto(`${base}/desk/`);
     await expect.poll(() => page.title()).toBe('Greenlight 민원 창구');
     await shot(page, 'desk-login-ko.png');
+    await page.getByRole('button', { name: 'English' }).click();
+    await shot(page, 'desk-login-en.png');
+    await page.getByRole('button', { name: '한국어' }).click();
     await page.getByLabel('직원 인증키').fill(staff as string);
     await page.getByRole('button', { name: '로그인' }).click();
 

@@ -50,6 +50,9 @@ describe.skipIf(!haveChromium)('scanner in Chromium', () => {
       .poll(() => page.getByRole('alert').textContent())
       .toContain('unknown or revoked device credential');
     await shot(page, 'scanner-setup-ko.png');
+    await page.getByRole('button', { name: 'English' }).click();
+    await shot(page, 'scanner-setup-en.png');
+    await page.getByRole('button', { name: '한국어' }).click();
     await page.getByLabel('매장 기기 인증키').fill('0123456789abcdef.secret');
     await page.getByRole('button', { name: '설정 완료' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('검증 정보 갱신');
