@@ -247,9 +247,10 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
     // Frame-to-verdict times (the camera frame handed to the detector, to the verdict in the page just before it
     // paints), readable by the benchmark and by support staff from the console.
     if (frameAt !== undefined)
-      requestAnimationFrame(() =>
-        FRAME_TO_VERDICT.push({ ms: performance.now() - frameAt, verdict: result.verdict }),
-      );
+      requestAnimationFrame(() => {
+        if (FRAME_TO_VERDICT.length >= 1000) FRAME_TO_VERDICT.shift(); // the latest thousand, for a long day
+        FRAME_TO_VERDICT.push({ ms: performance.now() - frameAt, verdict: result.verdict });
+      });
     if (MEASURE_ONLY) return;
     if (result.verdict !== 'fail') {
       await record({

@@ -22,6 +22,7 @@ import {
   imageToY4m,
   launchChromium,
   shot,
+  shots,
   waitForServiceWorker,
 } from './support/browser';
 
@@ -30,7 +31,6 @@ describe.skipIf(!haveChromium)('at the door, while the server is down', () => {
   const dataDir = join(work, 'data');
   const appsDir = join(work, 'apps');
   const camera = join(work, 'camera.y4m');
-  const shots = new URL('../../test-results/', import.meta.url).pathname;
   const logs: string[] = [];
   const printed: string[] = [];
   let server: RunningServer | undefined;

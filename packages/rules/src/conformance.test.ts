@@ -35,7 +35,7 @@ function tryEvaluate(expr: unknown, data: unknown): { value: unknown } | { error
 }
 
 describe.skipIf(!specDir)('CertLogic specification suite (testSuite/*.json)', () => {
-  it('passes every assertion that is not skipped', () => {
+  it('passes every assertion that is not skipped, but for the four patched-reduce ones certlogic-js does not implement', () => {
     let passed = 0;
     let skipped = 0;
     const failures: string[] = [];

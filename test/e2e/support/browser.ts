@@ -18,7 +18,8 @@ if (!haveChromium)
 
 const root = new URL('../../../', import.meta.url).pathname;
 const appsDist = join(root, 'apps/dist');
-const shots = join(root, 'test-results');
+/** Where screenshots go (kept as test artifacts). */
+export const shots = join(root, 'test-results');
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
