@@ -84,6 +84,10 @@ describe.skipIf(!haveChromium)('scanner in Chromium', () => {
     // Three entries were accepted while offline: they wait in the outbox, then upload when the network is back.
     await expect.poll(() => page.locator('.outbox').getAttribute('data-outbox')).toBe('3');
     expect(authority.uploads).toHaveLength(0);
+    // "Upload now" while still offline: the attempt fails and every entry stays.
+    await page.getByRole('button', { name: '지금 전송' }).click();
+    await expect.poll(() => page.locator('.outbox small').count()).toBe(1);
+    expect(await page.locator('.outbox').getAttribute('data-outbox')).toBe('3');
     await context.setOffline(false);
     await page.evaluate(() => dispatchEvent(new Event('online')));
     await expect.poll(() => authority.uploads.length, { timeout: 20_000 }).toBe(3);
