@@ -171,5 +171,5 @@ describe('check-in ingestion under faults', () => {
     await stop(api);
     await stop(nats);
     expect(report).toMatchObject({ lost: 0, duplicates: 0, unacked: 0, stored: report.sent });
-  });
+  }, 120_000); // a batch caught in the restart is redelivered after the consumer's ack wait (30 s)
 });

@@ -1,5 +1,6 @@
 export type { AppOptions } from './app';
 export { buildApp } from './app';
+export { ACK_WAIT_MS } from './checkins/nats';
 export type { ServerConfig } from './config';
 export { DEV_KEY_SECRET, readConfig, readConfigWithDbFlags } from './config';
 export { loadMigrations, migrate } from './db/migrate';

@@ -1,7 +1,7 @@
 /** `greenlight surge`: many simulated venue devices upload check-ins at a set rate, retry like scanners, then audit. */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { type Db, openPostgres } from '@greenlight/server';
+import { ACK_WAIT_MS, type Db, openPostgres } from '@greenlight/server';
 import { uuidv7 } from 'uuidv7';
 import type { Command } from '../main';
 
@@ -329,7 +329,9 @@ export async function runSurge(options: SurgeOptions): Promise<SurgeReport> {
     let audit = await backend.audit(eventIds);
     let lost = ackedIds.filter((id) => !audit.found.has(id)).length;
     let quietSince = performance.now();
-    while (lost > 0 && performance.now() - quietSince < 15_000) {
+    // Patience: longer than the scale-out writers' redelivery window, since a batch a writer had fetched when its
+    // connection dropped is written only after JetStream redelivers it.
+    while (lost > 0 && performance.now() - quietSince < ACK_WAIT_MS + 5_000) {
       await sleep(1000);
       const again = await backend.audit(eventIds);
       if (again.stored > audit.stored) quietSince = performance.now();

@@ -21,6 +21,12 @@ import type { CheckinMethod, CheckinRow } from './entries';
 import { type CheckinSink, overloaded, type SinkResult, type SinkStats } from './sink';
 import { writeCheckins } from './store';
 
+/**
+ * How long JetStream waits for a writer's ack before it redelivers: a batch fetched by a writer that died (or lost
+ * its connection before the messages reached it) is written by another one after this.
+ */
+export const ACK_WAIT_MS = 30_000;
+
 export const CHECKIN_STREAM = 'CHECKINS';
 export const CHECKIN_SUBJECT = 'checkins.in';
 export const CHECKIN_CONSUMER = 'checkin-writers';
@@ -107,7 +113,7 @@ export async function ensureCheckinStream(jsm: JetStreamManager): Promise<void> 
       durable_name: CHECKIN_CONSUMER,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(30_000),
+      ack_wait: nanos(ACK_WAIT_MS),
       max_ack_pending: 100_000,
     });
   }
@@ -206,7 +212,14 @@ export class NatsSink implements CheckinSink {
           expires: 1000,
         });
         const batch: JsMsg[] = [];
-        for await (const message of messages) batch.push(message);
+        try {
+          for await (const message of messages) batch.push(message);
+        } catch (error) {
+          // The connection went away during the fetch. What did arrive is in the stream and can still be written
+          // now; its acks may not get through, and JetStream then redelivers it after ack_wait as a no-op insert.
+          if (batch.length === 0) throw error;
+          this.options.onError(error);
+        }
         if (batch.length === 0) continue;
         try {
           await writeCheckins(
