@@ -12,6 +12,9 @@ export function nextAttemptDelay(attempts: number, random = Math.random): number
   return Math.round(step * (0.5 + random()));
 }
 
+/** The upload under way, if any. */
+let running: Promise<{ sent: number; acked: number }> | undefined;
+
 /**
  * Uploads the entries that are due, or with `all` every waiting entry whatever its backoff (staff pressed "upload
  * now", or the browser came back online). The server acknowledges per event id (idempotent), so an entry sent
@@ -30,8 +33,6 @@ export function uploadOutbox(
   });
   return running;
 }
-
-let running: Promise<{ sent: number; acked: number }> | undefined;
 
 async function send(
   db: AppDb,
