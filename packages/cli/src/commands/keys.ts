@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { isServerError, KeyStore, openConfiguredDb, readConfigWithDbFlags } from '@greenlight/server';
 import type { Command } from '../main';
+import { isUsageError, UsageError } from '../support/usage';
 
 const USAGE = `Usage:
   greenlight keys list [--database-url URL] [--data-dir DIR] [--json]
@@ -11,8 +12,6 @@ rotate: makes a new DSC (signed by the CSCA, DCC extended key usages) or SHC iss
   and signs from now + --lead-hours (default 48), so verifiers have it before anything it signed exists. Creates
   the CSCA first when there is none. Private keys are encrypted with GREENLIGHT_KEY_SECRET.
 Exit 0 on success, 2 for bad usage or a key store it cannot use.`;
-
-class UsageError extends Error {}
 
 export const keys: Command = {
   summary: 'list and rotate the signing keys',
@@ -75,7 +74,7 @@ export const keys: Command = {
         await db.close();
       }
     } catch (error) {
-      if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      if (isUsageError(error)) {
         console.error(`greenlight keys: ${(error as Error).message}\n\n${USAGE}`);
         return 2;
       }

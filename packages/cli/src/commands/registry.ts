@@ -11,6 +11,7 @@ import {
 } from '@greenlight/server';
 import cliProgress from 'cli-progress';
 import type { Command } from '../main';
+import { isUsageError, UsageError } from '../support/usage';
 
 const USAGE = `Usage: greenlight registry import FILE [--format csv|fhir] [--database-url URL] [--data-dir DIR] [--json]
 
@@ -105,8 +106,6 @@ async function importCommand(argv: string[]): Promise<number> {
   }
 }
 
-class UsageError extends Error {}
-
 export const registry: Command = {
   summary: 'import people and immunizations (CSV, FHIR R4) into the registry',
   async run(argv) {
@@ -119,7 +118,7 @@ export const registry: Command = {
       if (sub === 'import') return await importCommand(rest);
       throw new UsageError(`unknown subcommand '${sub}'`);
     } catch (error) {
-      if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      if (isUsageError(error)) {
         console.error(`greenlight registry: ${(error as Error).message}\n\n${USAGE}`);
         return 2;
       }

@@ -14,6 +14,7 @@ import {
   parsePolicy,
 } from '@greenlight/rules';
 import type { Command } from '../main';
+import { readJsonFile, UsageError } from '../support/usage';
 
 const USAGE = `Usage:
   greenlight rules eval --policy <${BUILTIN_POLICIES.join('|')}|FILE|DIR> --payload FILE [--at ISO8601]
@@ -30,16 +31,7 @@ bundle: validates the policy folder and signs it as a rules bundle with a PKCS#8
 verify-bundle: checks a rules bundle's signature against SPKI PEM (or JWK JSON) public keys, and its rules.
   Exit 0 when it is good, 1 when it is not, 2 for bad usage.`;
 
-export class UsageError extends Error {}
-
-function readJson(file: string, what: string): unknown {
-  const text = readFileSync(file === '-' ? 0 : file, 'utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new UsageError(`${what} ${file} is not JSON`);
-  }
-}
+const readJson = (file: string, what: string) => readJsonFile(file, what, { dashIsStdin: true });
 
 /** A policy folder: `policy.json` (country, value sets, venue categories) and one JSON file per rule. */
 export function readPolicyFolder(dir: string): unknown {

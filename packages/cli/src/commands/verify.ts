@@ -19,7 +19,8 @@ import {
 import { evaluatePolicy, type PolicyVerdict } from '@greenlight/rules';
 import type { Command } from '../main';
 import { configureNodeQr, dccReferenceOptions } from '../support/node-codec';
-import { formatVerdict, loadPolicy, UsageError as RulesUsageError, readPublicationKey } from './rules';
+import { readJsonFile, UsageError } from '../support/usage';
+import { formatVerdict, loadPolicy, readPublicationKey } from './rules';
 
 const USAGE = `Usage: greenlight verify <text|@file|-> [--image FILE] [--at ISO8601] [--json]
          EU DCC:  [--dsc BASE64_DER]... [--dsc-list FILE] [--pub KEYS]...
@@ -39,8 +40,6 @@ with --json, one JSON object per line.
 reasons); a credential whose rules verdict is fail counts as invalid.
 
 Exit codes: 0 every credential valid, 1 one is invalid, 2 bad usage or unreadable input.`;
-
-class UsageError extends Error {}
 
 const PNG = [0x89, 0x50, 0x4e, 0x47];
 const JPEG = [0xff, 0xd8, 0xff];
@@ -74,33 +73,24 @@ function issuerAndFile(value: string, option: string): [string, string] {
   return [value.slice(0, eq), value.slice(eq + 1)];
 }
 
-function readJson(file: string, what: string): unknown {
-  const text = readFileSync(file, 'utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new UsageError(`${what} ${file} is not JSON`);
-  }
-}
-
 export function loadShcTrust(directories: string[], jwks: string[], crls: string[]): ShcTrustStore {
   const store = new ShcTrustStore();
-  for (const file of directories) store.addVciSnapshot(readJson(file, 'the directory snapshot'));
+  for (const file of directories) store.addVciSnapshot(readJsonFile(file, 'the directory snapshot'));
   for (const value of jwks) {
     const [iss, file] = issuerAndFile(value, '--jwks');
-    store.addJwks(iss, readJson(file, 'the JWKS'));
+    store.addJwks(iss, readJsonFile(file, 'the JWKS'));
     const crlDir = join(dirname(file), 'crl');
     if (existsSync(crlDir)) {
       for (const name of readdirSync(crlDir)
         .filter((n) => n.endsWith('.json'))
         .sort()) {
-        store.addCrl(iss, readJson(join(crlDir, name), 'the CRL'));
+        store.addCrl(iss, readJsonFile(join(crlDir, name), 'the CRL'));
       }
     }
   }
   for (const value of crls) {
     const [iss, file] = issuerAndFile(value, '--shc-crl');
-    store.addCrl(iss, readJson(file, 'the CRL'));
+    store.addCrl(iss, readJsonFile(file, 'the CRL'));
   }
   return store;
 }
@@ -128,7 +118,7 @@ export async function loadTrust(
   const entries = dscs.map((b64) => ({ der: base64ToBytes(b64) }));
   let shcDirectory: unknown;
   if (dscList !== undefined) {
-    let json = readJson(dscList, 'the trust list') as Record<string, unknown>;
+    let json = readJsonFile(dscList, 'the trust list') as Record<string, unknown>;
     if (typeof json.payload === 'string' && typeof json.protected === 'string') {
       if (pubs.length === 0)
         throw new UsageError(`${dscList} is a signed bundle: give the publication keys with --pub`);
@@ -248,7 +238,6 @@ export const verify: Command = {
     } catch (error) {
       if (
         error instanceof UsageError ||
-        error instanceof RulesUsageError ||
         error instanceof GreenlightError ||
         (error as NodeJS.ErrnoException).code
       ) {
