@@ -5,7 +5,6 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSurge } from '../../packages/cli/src/commands/surge';
 import { createPostgresDatabase } from '../../packages/server/test/databases';
+import { freePort, stopProcess, waitForOutput } from '../../packages/server/test/processes';
 
 const SERVER = fileURLToPath(new URL('../../packages/server/bench/surge-server.ts', import.meta.url));
 const PG_BIN = '/usr/local/bin';
@@ -24,46 +24,12 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-function waitFor(child: ChildProcess, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}: ${seen}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (pattern.test(seen)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-  });
-}
-
-async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill(signal);
-  await exited;
-}
-
 async function startApi(port: number, args: string[]): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER, '--port', String(port), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  cleanups.push(() => stop(child, 'SIGKILL'));
-  await waitFor(child, /listening/);
+  cleanups.push(() => stopProcess(child, 'SIGKILL'));
+  await waitForOutput(child, /listening/);
   return child;
 }
 
@@ -91,11 +57,11 @@ describe('check-in ingestion under faults', () => {
     const port = await freePort();
     let api = await startApi(port, ['--database-url', database.url]);
     const report = await surgeWithFault(`http://127.0.0.1:${port}`, database.url, async () => {
-      await stop(api, 'SIGKILL');
+      await stopProcess(api, 'SIGKILL');
       await sleep(1000);
       api = await startApi(port, ['--database-url', database.url]);
     });
-    await stop(api);
+    await stopProcess(api);
     expect(report.network_errors + report.errors_503).toBeGreaterThan(0);
     expect(report).toMatchObject({ lost: 0, duplicates: 0, unacked: 0, stored: report.sent });
   });
@@ -136,7 +102,7 @@ describe('check-in ingestion under faults', () => {
       await sleep(1500);
       ctl('start');
     });
-    await stop(api);
+    await stopProcess(api);
     expect(report.errors_503).toBeGreaterThan(0);
     expect(report).toMatchObject({ lost: 0, duplicates: 0, unacked: 0, stored: report.sent });
   });
@@ -151,8 +117,8 @@ describe('check-in ingestion under faults', () => {
       const nats = spawn(NATS_SERVER, ['-js', '-a', '127.0.0.1', '-p', String(natsPort), '-sd', dir], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      cleanups.push(() => stop(nats));
-      await waitFor(nats, /Server is ready/);
+      cleanups.push(() => stopProcess(nats));
+      await waitForOutput(nats, /Server is ready/);
       return nats;
     };
     let nats = await startNats();
@@ -164,12 +130,12 @@ describe('check-in ingestion under faults', () => {
       `nats://127.0.0.1:${natsPort}`,
     ]);
     const report = await surgeWithFault(`http://127.0.0.1:${port}`, database.url, async () => {
-      await stop(nats);
+      await stopProcess(nats);
       await sleep(1500);
       nats = await startNats();
     });
-    await stop(api);
-    await stop(nats);
+    await stopProcess(api);
+    await stopProcess(nats);
     expect(report).toMatchObject({ lost: 0, duplicates: 0, unacked: 0, stored: report.sent });
   }, 120_000); // a batch caught in the restart is redelivered after the consumer's ack wait (30 s)
 });

@@ -1,7 +1,6 @@
 /** Scale-out mode against a private nats-server: idempotent by event id, acked after JetStream, written by workers. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -10,19 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../packages/server/src/app';
 import { createVenueDevice } from '../../packages/server/src/checkins/devices';
 import { type TestDb, testDb } from '../../packages/server/test/databases';
+import { freePort, waitForOutput } from '../../packages/server/test/processes';
 
 const VENUE = '0190a000-0000-7000-8000-0000000000c1';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 describe.each(['entry', 'batch'] as const)(
   'check-ins in scale-out mode (one message per %s)',
@@ -38,13 +27,7 @@ describe.each(['entry', 'batch'] as const)(
       nats = spawn('/usr/sbin/nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      await new Promise<void>((resolve) => {
-        let seen = '';
-        nats.stderr?.on('data', (chunk: Buffer) => {
-          seen += chunk.toString();
-          if (seen.includes('Server is ready')) resolve();
-        });
-      });
+      await waitForOutput(nats, /Server is ready/);
       t = await testDb('postgres');
       await t.db.query(`INSERT INTO venues (id, name, category) VALUES ($1, 'Cafe Nats', 'cafe')`, [VENUE]);
       app = await buildApp({

@@ -5,13 +5,13 @@
  * surge reports. Everything runs on this machine: PostgreSQL on 127.0.0.1:5432, a private nats-server.
  * Environment: SURGE_MODES=direct,nats,nats-batch,pglite  SURGE_SECONDS=60  SPIKE_SECONDS=10
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPostgresDatabase } from '../test/databases';
+import { freePort, stopProcess, waitForOutput } from '../test/processes';
 
 const SERVER = fileURLToPath(new URL('./surge-server.ts', import.meta.url));
 const CLI = fileURLToPath(new URL('../../cli/bin/greenlight.js', import.meta.url));
@@ -19,43 +19,6 @@ const NATS_SERVER = '/usr/sbin/nats-server';
 const MODES = (process.env.SURGE_MODES ?? 'direct,nats,nats-batch,pglite').split(',');
 const SUSTAINED_S = Number(process.env.SURGE_SECONDS ?? 60);
 const SPIKE_S = Number(process.env.SPIKE_SECONDS ?? 10);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}: ${seen}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (pattern.test(seen)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${seen}`)));
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 function surge(args: string[]): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
@@ -105,18 +68,18 @@ async function runMode(mode: string): Promise<Row[]> {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       cleanups.push(async () => {
-        await stop(nats);
+        await stopProcess(nats);
         rmSync(dir, { recursive: true, force: true });
       });
-      await waitForLine(nats, /Server is ready/);
+      await waitForOutput(nats, /Server is ready/);
       serverArgs.push('--nats-url', `nats://127.0.0.1:${natsPort}`);
       serverArgs.push('--message-per', mode === 'nats-batch' ? 'batch' : 'entry');
     }
     const server = spawn(process.execPath, ['--import', 'tsx', SERVER, ...serverArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    cleanups.push(() => stop(server));
-    await waitForLine(server, /listening/);
+    cleanups.push(() => stopProcess(server));
+    await waitForOutput(server, /listening/);
     const common = ['--target', `http://127.0.0.1:${port}`, '--venues', '200', '--batch', '100'];
     if (databaseUrl) common.push('--database-url', databaseUrl);
     const rows: Row[] = [];
