@@ -1,7 +1,14 @@
 /** Test fixtures: a self-signed DSC with a generated key, made at run time with @peculiar/x509. */
 import 'reflect-metadata';
 import { ExtendedKeyUsageExtension, X509CertificateGenerator } from '@peculiar/x509';
+import type { CoseSigner } from '../src/cose/sign1';
 import { DscTrustList } from '../src/dcc/trust-list';
+import {
+  exportDevicePublicKey,
+  generateDeviceKey,
+  hc1CoseBytes,
+  signDeviceBinding,
+} from '../src/presentation/glp1';
 import { computeKid } from '../src/x509/dsc';
 
 export const SAMPLE_HCERT = {
@@ -50,4 +57,19 @@ export async function makeDsc(options: { alg?: 'ES256' | 'PS256'; ekus?: string[
   const kid = await computeKid(der);
   const trust = await DscTrustList.fromCertificates([{ der, country: 'KR' }]);
   return { der, kid, trust, signer: { kid, alg, privateKey: keys.privateKey } as const };
+}
+
+/** A fresh device key and the DSC's binding of the HC1 to it, valid `from` to `until`: what a wallet holds. */
+export async function bindDevice(signer: CoseSigner, hc1: string, validity: { from: Date; until: Date }) {
+  const device = await generateDeviceKey();
+  const binding = await signDeviceBinding(
+    {
+      coseBytes: hc1CoseBytes(hc1),
+      devicePublicKey: await exportDevicePublicKey(device.publicKey),
+      issuedAt: validity.from,
+      expiresAt: validity.until,
+    },
+    signer,
+  );
+  return { device, binding };
 }

@@ -10,15 +10,11 @@ import {
   bytesToBase64,
   createPresentation,
   encodeHc1,
-  exportDevicePublicKey,
-  generateDeviceKey,
   type Hc1Signer,
-  hc1CoseBytes,
   signBundle,
-  signDeviceBinding,
 } from '@greenlight/codec';
 import { krPolicy } from '@greenlight/rules';
-import { makeDsc, SAMPLE_HCERT } from '../../../packages/codec/test/dcc-fixtures';
+import { bindDevice, makeDsc, SAMPLE_HCERT } from '../../../packages/codec/test/dcc-fixtures';
 import { bodyOf, json } from './browser';
 
 export const DEVICE_CREDENTIAL = '0123456789abcdef.secret';
@@ -75,16 +71,10 @@ export async function fakeAuthority(): Promise<FakeAuthority> {
   const hc1 = await sign(SAMPLE_HCERT);
   const dose = SAMPLE_HCERT.v[0] as Record<string, unknown>;
   const incomplete = await sign({ ...SAMPLE_HCERT, dob: '1970-01-01', v: [{ ...dose, dn: 1, sd: 2 }] });
-  const device = await generateDeviceKey();
-  const binding = await signDeviceBinding(
-    {
-      coseBytes: hc1CoseBytes(hc1),
-      devicePublicKey: await exportDevicePublicKey(device.publicKey),
-      issuedAt: new Date(Date.now() - 3600_000),
-      expiresAt: new Date(Date.now() + 30 * 86400_000),
-    },
-    dsc.signer,
-  );
+  const { device, binding } = await bindDevice(dsc.signer, hc1, {
+    from: new Date(Date.now() - 3600_000),
+    until: new Date(Date.now() + 30 * 86400_000),
+  });
   const token = crypto.getRandomValues(new Uint8Array(16));
   const uploads: Upload[] = [];
 

@@ -1,19 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  bytesToBase64,
-  createPresentation,
-  encodeHc1,
-  exportDevicePublicKey,
-  generateDeviceKey,
-  hc1CoseBytes,
-  qrPng,
-  signDeviceBinding,
-} from '@greenlight/codec';
+import { bytesToBase64, createPresentation, encodeHc1, qrPng } from '@greenlight/codec';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { testdataPath } from '../../../../test/support/testdata';
-import { makeDsc, SAMPLE_HCERT } from '../../../codec/test/dcc-fixtures';
+import { bindDevice, makeDsc, SAMPLE_HCERT } from '../../../codec/test/dcc-fixtures';
 import { main } from '../main';
 import { configureNodeQr } from '../support/node-codec';
 
@@ -161,16 +152,10 @@ describe('greenlight verify', () => {
       issuedAt: new Date('2022-01-01T00:00:00Z'),
       expiresAt: new Date('2023-01-01T00:00:00Z'),
     });
-    const device = await generateDeviceKey();
-    const binding = await signDeviceBinding(
-      {
-        coseBytes: hc1CoseBytes(hc1),
-        devicePublicKey: await exportDevicePublicKey(device.publicKey),
-        issuedAt: new Date('2022-01-01T00:00:00Z'),
-        expiresAt: new Date('2023-01-01T00:00:00Z'),
-      },
-      dsc.signer,
-    );
+    const { device, binding } = await bindDevice(dsc.signer, hc1, {
+      from: new Date('2022-01-01T00:00:00Z'),
+      until: new Date('2023-01-01T00:00:00Z'),
+    });
     const text = await createPresentation({
       certificate: hc1,
       binding,

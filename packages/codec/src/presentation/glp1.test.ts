@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeDsc, SAMPLE_HCERT } from '../../test/dcc-fixtures';
+import { bindDevice, makeDsc, SAMPLE_HCERT } from '../../test/dcc-fixtures';
 import { zlibInflate } from '../compression/zlib';
 import { encodeHc1 } from '../dcc/hc1';
 import { DscTrustList } from '../dcc/trust-list';
@@ -11,11 +11,8 @@ import type { VerificationReport } from '../report';
 import {
   createPresentation,
   decodePresentation,
-  exportDevicePublicKey,
   generateDeviceKey,
-  hc1CoseBytes,
   SLOT_SECONDS,
-  signDeviceBinding,
   slotAt,
   verifyPresentation,
 } from './glp1';
@@ -38,16 +35,10 @@ async function setup() {
     issuedAt: new Date('2022-01-01T00:00:00Z'),
     expiresAt: new Date('2023-01-01T00:00:00Z'),
   });
-  const device = await generateDeviceKey();
-  const binding = await signDeviceBinding(
-    {
-      coseBytes: hc1CoseBytes(hc1),
-      devicePublicKey: await exportDevicePublicKey(device.publicKey),
-      issuedAt: new Date('2022-01-02T00:00:00Z'),
-      expiresAt: new Date('2023-01-01T00:00:00Z'),
-    },
-    dsc.signer,
-  );
+  const { device, binding } = await bindDevice(dsc.signer, hc1, {
+    from: new Date('2022-01-02T00:00:00Z'),
+    until: new Date('2023-01-01T00:00:00Z'),
+  });
   return { dsc, hc1, device, binding };
 }
 
@@ -124,16 +115,10 @@ describe('presentation QR (GLP1)', () => {
         expiresAt: new Date('2023-01-01T00:00:00Z'),
       },
     );
-    const device = await generateDeviceKey();
-    const ownBinding = await signDeviceBinding(
-      {
-        coseBytes: hc1CoseBytes(hc1),
-        devicePublicKey: await exportDevicePublicKey(device.publicKey),
-        issuedAt: new Date('2022-01-02T00:00:00Z'),
-        expiresAt: new Date('2023-01-01T00:00:00Z'),
-      },
-      dsc.signer,
-    );
+    const { device, binding: ownBinding } = await bindDevice(dsc.signer, hc1, {
+      from: new Date('2022-01-02T00:00:00Z'),
+      until: new Date('2023-01-01T00:00:00Z'),
+    });
     const swapped = await createPresentation({
       certificate: other,
       binding: ownBinding,
