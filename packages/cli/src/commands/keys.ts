@@ -1,8 +1,9 @@
 /** `greenlight keys`: list the key store, and rotate the DSC or SHC issuer key (published before it signs). */
 import { parseArgs } from 'node:util';
-import { isServerError, KeyStore, openConfiguredDb, readConfigWithDbFlags } from '@greenlight/server';
+import { KeyStore, openConfiguredDb, readConfigWithDbFlags } from '@greenlight/server';
 import type { Command } from '../main';
-import { isUsageError, UsageError } from '../support/usage';
+import { exitForError } from '../support/server-command';
+import { UsageError } from '../support/usage';
 
 const USAGE = `Usage:
   greenlight keys list [--database-url URL] [--data-dir DIR] [--json]
@@ -74,15 +75,7 @@ export const keys: Command = {
         await db.close();
       }
     } catch (error) {
-      if (isUsageError(error)) {
-        console.error(`greenlight keys: ${(error as Error).message}\n\n${USAGE}`);
-        return 2;
-      }
-      if (isServerError(error)) {
-        console.error(`greenlight keys: ${error.code}: ${error.message}`);
-        return 2;
-      }
-      throw error;
+      return exitForError('keys', USAGE, error);
     }
   },
 };

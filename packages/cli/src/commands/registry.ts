@@ -4,14 +4,14 @@ import { parseArgs } from 'node:util';
 import {
   type ImportSummary,
   importRegistryFile,
-  isServerError,
   openConfiguredDb,
   type RowError,
   readConfigWithDbFlags,
 } from '@greenlight/server';
 import cliProgress from 'cli-progress';
 import type { Command } from '../main';
-import { isUsageError, UsageError } from '../support/usage';
+import { exitForError } from '../support/server-command';
+import { UsageError } from '../support/usage';
 
 const USAGE = `Usage: greenlight registry import FILE [--format csv|fhir] [--database-url URL] [--data-dir DIR] [--json]
 
@@ -118,15 +118,7 @@ export const registry: Command = {
       if (sub === 'import') return await importCommand(rest);
       throw new UsageError(`unknown subcommand '${sub}'`);
     } catch (error) {
-      if (isUsageError(error)) {
-        console.error(`greenlight registry: ${(error as Error).message}\n\n${USAGE}`);
-        return 2;
-      }
-      if (isServerError(error)) {
-        console.error(`greenlight registry: ${error.code}: ${error.message}`);
-        return 2;
-      }
-      throw error;
+      return exitForError('registry', USAGE, error);
     }
   },
 };
