@@ -18,6 +18,7 @@ import {
 import type { Db } from '../db/types';
 import { ServerError } from '../errors';
 import type { CheckinMethod, CheckinRow } from './entries';
+import { JetStreamPublisher } from './jetstream-publisher';
 import { type CheckinSink, overloaded, type SinkResult, type SinkStats } from './sink';
 import { writeCheckins } from './store';
 
@@ -26,6 +27,9 @@ import { writeCheckins } from './store';
  * its connection before the messages reached it) is written by another one after this.
  */
 export const ACK_WAIT_MS = 30_000;
+
+/** How long the API waits for JetStream's acks of one request's entries before it answers 503. */
+const PUBLISH_TIMEOUT_MS = 5000;
 
 export const CHECKIN_STREAM = 'CHECKINS';
 export const CHECKIN_SUBJECT = 'checkins.in';
@@ -127,6 +131,7 @@ export class NatsSink implements CheckinSink {
   private running = true;
   private readonly loops: Promise<void>[] = [];
   private lagTimer: NodeJS.Timeout | undefined;
+  private readonly publisher: JetStreamPublisher;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -134,7 +139,9 @@ export class NatsSink implements CheckinSink {
     private readonly jsm: JetStreamManager,
     private readonly db: Db,
     private readonly options: Required<NatsSinkOptions>,
-  ) {}
+  ) {
+    this.publisher = new JetStreamPublisher(nc);
+  }
 
   static async open(db: Db, url: string, options: NatsSinkOptions = {}): Promise<NatsSink> {
     const nc = await connect({
@@ -183,14 +190,18 @@ export class NatsSink implements CheckinSink {
     try {
       if (this.options.messagePer === 'batch') {
         const ids = rows.map((row) => row.eventId);
-        const msgID = `b:${createHash('sha256').update(ids.join(',')).digest('base64url')}`;
-        const ack = await this.js.publish(CHECKIN_SUBJECT, encodeBatch(rows), { msgID, timeout: 5000 });
-        return ack.duplicate ? { accepted: [], duplicates: ids } : { accepted: ids, duplicates: [] };
+        const msgId = `b:${createHash('sha256').update(ids.join(',')).digest('base64url')}`;
+        const [ack] = await this.publisher.publish(
+          CHECKIN_SUBJECT,
+          [{ data: encodeBatch(rows), msgId }],
+          PUBLISH_TIMEOUT_MS,
+        );
+        return ack?.duplicate ? { accepted: [], duplicates: ids } : { accepted: ids, duplicates: [] };
       }
-      const acks = await Promise.all(
-        rows.map((row) =>
-          this.js.publish(CHECKIN_SUBJECT, encode(row), { msgID: row.eventId, timeout: 5000 }),
-        ),
+      const acks = await this.publisher.publish(
+        CHECKIN_SUBJECT,
+        rows.map((row) => ({ data: encode(row), msgId: row.eventId })),
+        PUBLISH_TIMEOUT_MS,
       );
       const accepted: string[] = [];
       const duplicates: string[] = [];
@@ -255,6 +266,7 @@ export class NatsSink implements CheckinSink {
     this.running = false;
     if (this.lagTimer) clearInterval(this.lagTimer);
     await Promise.allSettled(this.loops);
+    this.publisher.close();
     await this.nc.drain().catch(() => this.nc.close());
   }
 }
