@@ -30,6 +30,15 @@ function asBytes(v: unknown): Uint8Array | undefined {
   return v instanceof Uint8Array ? v : undefined;
 }
 
+/** A header parameter from the protected header, else from the unprotected one. */
+function headerValue(
+  protectedHeader: Map<unknown, unknown>,
+  unprotected: Map<unknown, unknown>,
+  label: number,
+) {
+  return protectedHeader.has(label) ? protectedHeader.get(label) : unprotected.get(label);
+}
+
 export function parseCoseSign1(bytes: Uint8Array): CoseSign1 {
   let value = cborDecode(bytes);
   // Accept 0, 1 or 2 leading tags: untagged (some issuers), 18, and CWT 61 wrapping 18.
@@ -55,8 +64,7 @@ export function parseCoseSign1(bytes: Uint8Array): CoseSign1 {
     if (!(decoded instanceof Map)) throw coseError('ERR_COSE_STRUCTURE', 'protected header is not a map');
     protectedHeader = decoded;
   }
-  const pick = (label: number) => (protectedHeader.has(label) ? protectedHeader.get(label) : u.get(label));
-  const alg = pick(HEADER_ALG);
+  const alg = headerValue(protectedHeader, u, HEADER_ALG);
   return {
     protectedBytes,
     protectedHeader,
@@ -64,7 +72,7 @@ export function parseCoseSign1(bytes: Uint8Array): CoseSign1 {
     payload: payloadBytes,
     signature: signatureBytes,
     alg: typeof alg === 'number' ? alg : undefined,
-    kid: asBytes(pick(HEADER_KID)),
+    kid: asBytes(headerValue(protectedHeader, u, HEADER_KID)),
   };
 }
 

@@ -87,7 +87,7 @@ function stepRunner(steps: Step[]) {
 }
 
 /** Verifies an HC1 text fully offline; never throws for bad input: failures are steps in the report. */
-export async function verifyHc1(
+export function verifyHc1(
   text: string,
   trust: DscTrustList,
   options: VerifyHc1Options = {},
@@ -123,7 +123,8 @@ export async function verifyHcertCose(
   const cose = coseBytes === undefined ? undefined : run('COSE', () => parseCoseSign1(coseBytes));
   // The first candidate's signature check starts before the claims are decoded: WebCrypto runs it off the main
   // thread, so decoding overlaps with it instead of adding to it. The report's step order stays the same.
-  const candidates = cose?.kid ? trust.candidates(cose.kid) : [];
+  const kidText = cose?.kid ? bytesToBase64(cose.kid) : undefined;
+  const candidates = kidText ? trust.candidatesByKid(kidText) : [];
   const firstCheck =
     cose && candidates[0]
       ? verifyCoseSign1(cose, candidates[0].publicKey).then(
@@ -151,7 +152,8 @@ export async function verifyHcertCose(
       message: 'COSE headers carry no kid',
     });
   } else {
-    report.signer = { kid: bytesToBase64(cose.kid), ...(claims.issuer ? { issuer: claims.issuer } : {}) };
+    report.signer = { kid: kidText ?? bytesToBase64(cose.kid) };
+    if (claims.issuer) report.signer.issuer = claims.issuer;
     let lastError: unknown;
     for (const [i, dsc] of candidates.entries()) {
       const check =
@@ -274,10 +276,12 @@ export async function verifyHcertCose(
     );
   }
 
-  const blocking = steps.filter(
-    (s) => s.ok === false && (s.name !== 'SCHEMAVALIDATION' || options.schemaFailsVerdict === true),
-  );
-  report.verdict = signer && blocking.length === 0 ? 'valid' : 'invalid';
+  let blocked = false;
+  for (const s of steps) {
+    if (s.ok === false && (s.name !== 'SCHEMAVALIDATION' || options.schemaFailsVerdict === true))
+      blocked = true;
+  }
+  report.verdict = signer && !blocked ? 'valid' : 'invalid';
   return report;
 }
 

@@ -26,15 +26,16 @@ export function personName(
   return [givenName, familyName].filter(Boolean).join(' ');
 }
 
+const stringOrUndefined = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
 export function hcertHolder(hcert: Hcert): HolderSummary {
   const nam = (hcert.nam ?? {}) as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const familyName = str(nam.fn) ?? str(nam.fnt);
-  const givenName = str(nam.gn) ?? str(nam.gnt);
-  return {
-    name: personName(familyName, givenName),
-    ...(familyName ? { familyName } : {}),
-    ...(givenName ? { givenName } : {}),
-    dateOfBirth: str(hcert.dob) ?? '',
-  };
+  const familyName = stringOrUndefined(nam.fn) ?? stringOrUndefined(nam.fnt);
+  const givenName = stringOrUndefined(nam.gn) ?? stringOrUndefined(nam.gnt);
+  // Assignments rather than spreads, in the same key order: this runs for every verified certificate.
+  const holder = { name: personName(familyName, givenName) } as HolderSummary;
+  if (familyName) holder.familyName = familyName;
+  if (givenName) holder.givenName = givenName;
+  holder.dateOfBirth = stringOrUndefined(hcert.dob) ?? '';
+  return holder;
 }

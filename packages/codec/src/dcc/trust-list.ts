@@ -60,6 +60,11 @@ export class DscTrustList {
 
   /** Every trusted DSC with this kid: several may share one, and each must be tried. */
   candidates(kid: Uint8Array): readonly TrustedDsc[] {
-    return this.byKid.get(bytesToBase64(kid)) ?? [];
+    return this.candidatesByKid(bytesToBase64(kid));
+  }
+
+  /** The same, by the kid in base64 (as trust lists and reports write it). */
+  candidatesByKid(kidBase64: string): readonly TrustedDsc[] {
+    return this.byKid.get(kidBase64) ?? [];
   }
 }
