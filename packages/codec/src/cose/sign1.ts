@@ -130,21 +130,28 @@ function webCryptoParams(alg: number, key: CryptoKey): EcdsaParams | RsaPssParam
   throw coseError('ERR_COSE_ALG_UNSUPPORTED', `COSE algorithm ${alg} is not supported (ES256, PS256)`);
 }
 
-/** Verifies the signature with one key; false for a wrong signature, throws for unusable inputs. */
-export async function verifyCoseSign1(sign1: CoseSign1, key: CryptoKey): Promise<boolean> {
-  if (sign1.alg === undefined) throw coseError('ERR_COSE_ALG_MISSING', 'COSE header has no alg');
-  const params = webCryptoParams(sign1.alg, key);
-  if (params.name === 'ECDSA') {
-    const curve = (key.algorithm as EcKeyAlgorithm).namedCurve;
-    const size = curve === 'P-384' ? 96 : curve === 'P-521' ? 132 : 64;
-    if (sign1.signature.length !== size) return false;
+/**
+ * Verifies the signature with one key; resolves false for a wrong signature, rejects for unusable inputs. Not an
+ * `async` function, so that WebCrypto's promise is returned as it is, without another one around it.
+ */
+export function verifyCoseSign1(sign1: CoseSign1, key: CryptoKey): Promise<boolean> {
+  try {
+    if (sign1.alg === undefined) throw coseError('ERR_COSE_ALG_MISSING', 'COSE header has no alg');
+    const params = webCryptoParams(sign1.alg, key);
+    if (params.name === 'ECDSA') {
+      const curve = (key.algorithm as EcKeyAlgorithm).namedCurve;
+      const size = curve === 'P-384' ? 96 : curve === 'P-521' ? 132 : 64;
+      if (sign1.signature.length !== size) return Promise.resolve(false);
+    }
+    return crypto.subtle.verify(
+      params,
+      key,
+      exactBytes(sign1.signature),
+      sigStructure(sign1.protectedBytes, sign1.payload),
+    );
+  } catch (error) {
+    return Promise.reject(error);
   }
-  return crypto.subtle.verify(
-    params,
-    key,
-    exactBytes(sign1.signature),
-    sigStructure(sign1.protectedBytes, sign1.payload),
-  );
 }
 
 export interface CoseSigner {

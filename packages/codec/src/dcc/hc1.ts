@@ -155,7 +155,8 @@ export async function verifyHcertCose(
     report.signer = { kid: kidText ?? bytesToBase64(cose.kid) };
     if (claims.issuer) report.signer.issuer = claims.issuer;
     let lastError: unknown;
-    for (const [i, dsc] of candidates.entries()) {
+    for (let i = 0; i < candidates.length; i++) {
+      const dsc = candidates[i]!;
       const check =
         i === 0 && firstCheck
           ? await firstCheck

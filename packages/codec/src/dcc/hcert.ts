@@ -22,7 +22,10 @@ export function personName(
   familyName: string | null | undefined,
   givenName: string | null | undefined,
 ): string {
-  if (familyName && FAMILY_FIRST.test(familyName)) return `${familyName}${givenName ?? ''}`;
+  // Every Hangul and Han character is at U+1100 or above: Latin names skip the Unicode regular expression.
+  if (familyName && familyName.charCodeAt(0) >= 0x1100 && FAMILY_FIRST.test(familyName)) {
+    return `${familyName}${givenName ?? ''}`;
+  }
   return [givenName, familyName].filter(Boolean).join(' ');
 }
 

@@ -43,15 +43,13 @@ export function base45Decode(text: string): Uint8Array {
   let i = 0;
   // A hot path of every verification: plain index arithmetic, one table look-up per character.
   for (; i + 2 < length; i += 3) {
-    const a = VALUES[text.charCodeAt(i) & 0x7f]!;
-    const b = VALUES[text.charCodeAt(i + 1) & 0x7f]!;
-    const c = VALUES[text.charCodeAt(i + 2) & 0x7f]!;
-    if (
-      (a | b | c) < 0 ||
-      text.charCodeAt(i) > 0x7f ||
-      text.charCodeAt(i + 1) > 0x7f ||
-      text.charCodeAt(i + 2) > 0x7f
-    ) {
+    const ca = text.charCodeAt(i);
+    const cb = text.charCodeAt(i + 1);
+    const cc = text.charCodeAt(i + 2);
+    const a = VALUES[ca & 0x7f]!;
+    const b = VALUES[cb & 0x7f]!;
+    const c = VALUES[cc & 0x7f]!;
+    if ((a | b | c) < 0 || (ca | cb | cc) > 0x7f) {
       const bad = [i, i + 1, i + 2].find(
         (k) => text.charCodeAt(k) > 0x7f || VALUES[text.charCodeAt(k)]! < 0,
       )!;
