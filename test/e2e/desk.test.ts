@@ -10,7 +10,7 @@ import { type JWK, verifyBundle } from '@greenlight/codec';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../packages/server/src/main';
-import { buildApp, haveChromium, launchChromium, shot } from './support/browser';
+import { buildApp, haveChromium, launchChromium, shot, shotInBothLanguages } from './support/browser';
 
 describe.skipIf(!haveChromium)('desk in Chromium, on the real server', () => {
   const work = mkdtempSync(join(tmpdir(), 'greenlight-desk-'));
@@ -60,10 +60,7 @@ describe.skipIf(!haveChromium)('desk in Chromium, on the real server', () => {
     const page = await context.newPage();
     await page.goto(`${base}/desk/`);
     await expect.poll(() => page.title()).toBe('Greenlight 민원 창구');
-    await shot(page, 'desk-login-ko.png');
-    await page.getByRole('button', { name: 'English' }).click();
-    await shot(page, 'desk-login-en.png');
-    await page.getByRole('button', { name: '한국어' }).click();
+    await shotInBothLanguages(page, 'desk-login');
     await page.getByLabel('직원 인증키').fill(staff as string);
     await page.getByRole('button', { name: '로그인' }).click();
 

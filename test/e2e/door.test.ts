@@ -22,6 +22,7 @@ import {
   imageToY4m,
   launchChromium,
   shot,
+  shotInBothLanguages,
   shots,
   waitForServiceWorker,
 } from './support/browser';
@@ -105,10 +106,7 @@ describe.skipIf(!haveChromium)('at the door, while the server is down', () => {
       })
     ).newPage();
     await wallet.goto(`${base}/wallet/`);
-    await shot(wallet, 'door-wallet-login-ko.png');
-    await wallet.getByRole('button', { name: 'English' }).click();
-    await shot(wallet, 'door-wallet-login-en.png');
-    await wallet.getByRole('button', { name: '한국어' }).click();
+    await shotInBothLanguages(wallet, 'door-wallet-login');
     await wallet.getByLabel('휴대전화 번호 또는 이메일').fill(holder as string);
     await wallet.getByRole('button', { name: '인증번호 받기' }).click();
     // The development sender logs "one-time code for <contact as the server normalised it>: <code>".

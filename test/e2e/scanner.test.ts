@@ -13,6 +13,7 @@ import {
   launchChromium,
   serveApps,
   shot,
+  shotInBothLanguages,
   waitForServiceWorker,
 } from './support/browser';
 
@@ -49,10 +50,7 @@ describe.skipIf(!haveChromium)('scanner in Chromium', () => {
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toContain('unknown or revoked device credential');
-    await shot(page, 'scanner-setup-ko.png');
-    await page.getByRole('button', { name: 'English' }).click();
-    await shot(page, 'scanner-setup-en.png');
-    await page.getByRole('button', { name: '한국어' }).click();
+    await shotInBothLanguages(page, 'scanner-setup');
     await page.getByLabel('매장 기기 인증키').fill('0123456789abcdef.secret');
     await page.getByRole('button', { name: '설정 완료' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('검증 정보 갱신');

@@ -153,3 +153,14 @@ export async function shot(page: Page, name: string): Promise<void> {
   });
   await page.screenshot({ path: join(shots, name), fullPage: true });
 }
+
+/**
+ * Screenshots of a Korean screen as `<name>-ko.png` and, after the English button, `<name>-en.png`; then back to
+ * Korean, where the test goes on.
+ */
+export async function shotInBothLanguages(page: Page, name: string): Promise<void> {
+  await shot(page, `${name}-ko.png`);
+  await page.getByRole('button', { name: 'English' }).click();
+  await shot(page, `${name}-en.png`);
+  await page.getByRole('button', { name: '한국어' }).click();
+}
