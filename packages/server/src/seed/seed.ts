@@ -93,8 +93,7 @@ export interface SeedResult {
   people: number;
   immunizations: number;
   venues: number;
-  /** Holders to log in as (phone numbers that get the one-time code). */
-  /** Demo logins, with what each one shows (`shows`). */
+  /** Holders to log in as (phone numbers that get the one-time code), with what each one shows (`shows`). */
   demoHolders: { externalId: string; name: string; phone: string; shows: string }[];
   partner: { clientId: string; clientSecret: string };
 }
