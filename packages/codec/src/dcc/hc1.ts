@@ -124,7 +124,7 @@ export async function verifyHcertCose(
   // The first candidate's signature check starts before the claims are decoded: WebCrypto runs it off the main
   // thread, so decoding overlaps with it instead of adding to it. The report's step order stays the same.
   const kidText = cose?.kid ? bytesToBase64(cose.kid) : undefined;
-  const candidates = kidText ? trust.candidatesByKid(kidText) : [];
+  const candidates = kidText === undefined ? [] : trust.candidatesByKid(kidText);
   const firstCheck =
     cose && candidates[0]
       ? verifyCoseSign1(cose, candidates[0].publicKey).then(
@@ -152,7 +152,7 @@ export async function verifyHcertCose(
       message: 'COSE headers carry no kid',
     });
   } else {
-    report.signer = { kid: kidText ?? bytesToBase64(cose.kid) };
+    report.signer = { kid: kidText! }; // set whenever cose.kid is
     if (claims.issuer) report.signer.issuer = claims.issuer;
     let lastError: unknown;
     for (let i = 0; i < candidates.length; i++) {
@@ -262,9 +262,9 @@ export async function verifyHcertCose(
 
   if (!options.revocation) {
     steps.push({ name: 'REVOCATION', ok: null, message: 'no revocation list supplied' });
-  } else if (cose.kid) {
+  } else if (kidText !== undefined) {
     const hashes = await revocationHashes(claims.hcert, cose, claims.issuer);
-    const check = options.revocation.check(bytesToBase64(cose.kid), hashes);
+    const check = options.revocation.check(kidText, hashes);
     steps.push(
       check.revoked
         ? {
