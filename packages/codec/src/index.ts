@@ -39,9 +39,11 @@ export { DscTrustList } from './dcc/trust-list';
 export type { ValueSets } from './dcc/valuesets';
 export { valueSetProblems, valueSetsFromFiles } from './dcc/valuesets';
 export { base45Decode, base45Encode } from './encoding/base45';
+export { base64urlToBytes, bytesToBase64url } from './encoding/base64url';
 export { base64ToBytes, bytesToBase64, bytesToHex, hexToBytes } from './encoding/bytes';
 export type { ErrorFamily } from './errors';
 export { GreenlightError, isGreenlightError } from './errors';
+export { jwkThumbprint } from './jwk/thumbprint';
 export type { ParsedJws } from './jws/compact';
 export {
   inflatePayload,
