@@ -16,9 +16,9 @@ import {
   verifyPresentation,
   verifyShcText,
 } from '@greenlight/codec';
+import { configureNodeQr, dccReferenceOptions } from '@greenlight/codec/node';
 import { evaluatePolicy, type PolicyVerdict } from '@greenlight/rules';
 import type { Command } from '../main';
-import { configureNodeQr, dccReferenceOptions } from '../support/node-codec';
 import { readJsonFile, UsageError } from '../support/usage';
 import { formatVerdict, loadPolicy, readPublicationKey } from './rules';
 
