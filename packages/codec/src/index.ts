@@ -1,13 +1,20 @@
 export type { JWK } from 'jose';
 export type {
-  BundleInForce,
+  BundleContents,
   BundleKind,
+  RulesContent,
+  ShcDirectory,
+  TrustListCertificate,
+  TrustListContent,
+} from './bundle/contents';
+export { BUNDLE_KINDS } from './bundle/contents';
+export type {
+  BundleInForce,
   BundlePayload,
   BundleSigningKey,
   VerifyBundleOptions,
 } from './bundle/signed';
 export {
-  BUNDLE_KINDS,
   BUNDLE_TYP,
   BundleSlot,
   bundleDigest,

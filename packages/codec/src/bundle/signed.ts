@@ -6,9 +6,8 @@ import { exportJWK, FlattenedSign, flattenedVerify, importJWK, type JWK } from '
 import { base64urlToBytes, bytesToBase64url } from '../encoding/base64url';
 import { GreenlightError } from '../errors';
 import { jwkThumbprint } from '../jwk/thumbprint';
+import { BUNDLE_KINDS, type BundleKind } from './contents';
 
-export type BundleKind = 'trust-list' | 'rules' | 'revocation';
-export const BUNDLE_KINDS: readonly BundleKind[] = ['trust-list', 'rules', 'revocation'];
 export const BUNDLE_TYP = 'greenlight-bundle+json';
 
 export interface BundlePayload<T = unknown> {
