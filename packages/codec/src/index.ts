@@ -23,6 +23,8 @@ export {
   verifyBundle,
 } from './bundle/signed';
 export { cborDecode, cborEncode } from './cbor/cbor';
+export type { CheckinEntry, CheckinMethod } from './checkin/entry';
+export { CHECKIN_METHODS, checkinEntry } from './checkin/entry';
 export { zlibDeflate, zlibInflate } from './compression/zlib';
 export type { CoseAlg, CoseSign1, CoseSigner } from './cose/sign1';
 export { COSE_ALG, parseCoseSign1, signCoseSign1, verifyCoseSign1 } from './cose/sign1';
