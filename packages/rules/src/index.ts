@@ -8,7 +8,7 @@ export {
   externalParameters,
   selectRules,
 } from './engine';
-export { dobEarliest, kstDate, kstDayStart } from './kst';
+export { dayIso, dobEarliest, kstDate, kstDay, kstDayStart } from './kst';
 export type {
   EvaluationInput,
   Policy,
