@@ -50,8 +50,52 @@ export { valueSetProblems, valueSetsFromFiles } from './dcc/valuesets';
 export { base45Decode, base45Encode } from './encoding/base45';
 export { base64urlToBytes, bytesToBase64url } from './encoding/base64url';
 export { base64ToBytes, bytesToBase64, bytesToHex, hexToBytes } from './encoding/bytes';
-export type { ErrorFamily } from './errors';
-export { GreenlightError, isGreenlightError } from './errors';
+export type {
+  BundleErrorCode,
+  CborErrorCode,
+  CodecErrorCode,
+  CodecErrorFamily,
+  CompressionErrorCode,
+  CoseErrorCode,
+  CwtErrorCode,
+  EncodingErrorCode,
+  ErrorCodeOf,
+  ErrorFamily,
+  GreenlightErrorCode,
+  HcertErrorCode,
+  InputErrorCode,
+  JwsErrorCode,
+  PresentationErrorCode,
+  QrErrorCode,
+  ReportErrorCode,
+  RevocationErrorCode,
+  ShcErrorCode,
+  ShcWarningCode,
+  TrustErrorCode,
+  X509ErrorCode,
+} from './errors';
+export {
+  BUNDLE_ERROR_CODES,
+  CBOR_ERROR_CODES,
+  CODEC_ERROR_CODES,
+  COMPRESSION_ERROR_CODES,
+  COSE_ERROR_CODES,
+  CWT_ERROR_CODES,
+  ENCODING_ERROR_CODES,
+  GreenlightError,
+  HCERT_ERROR_CODES,
+  INPUT_ERROR_CODES,
+  isGreenlightError,
+  JWS_ERROR_CODES,
+  PRESENTATION_ERROR_CODES,
+  QR_ERROR_CODES,
+  REPORT_ERROR_CODES,
+  REVOCATION_ERROR_CODES,
+  SHC_ERROR_CODES,
+  SHC_WARNING_CODES,
+  TRUST_ERROR_CODES,
+  X509_ERROR_CODES,
+} from './errors';
 export { jwkThumbprint } from './jwk/thumbprint';
 export type { ParsedJws } from './jws/compact';
 export {
@@ -91,6 +135,7 @@ export type {
   VerificationReport,
   VerificationStep,
 } from './report';
+export { failedStep, INTERNAL_ERROR_CODE } from './report';
 export type {
   RevocationCheck,
   RevocationContent,

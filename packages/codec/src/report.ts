@@ -1,5 +1,5 @@
 /** The verification report shared by every credential format (HC1, SHC, presentation QR), and its step helpers. */
-import { isGreenlightError } from './errors';
+import { isGreenlightError, type ReportErrorCode } from './errors';
 
 export type CredentialFormat = 'hc1' | 'shc' | 'presentation';
 
@@ -75,7 +75,7 @@ export interface VerificationReport {
  * The code of a step that failed on an error that is not a GreenlightError: a bug in a verifier, never bad input
  * (the property tests assert it never appears).
  */
-export const INTERNAL_ERROR_CODE = 'ERR_INTERNAL';
+export const INTERNAL_ERROR_CODE: ReportErrorCode = 'ERR_INTERNAL';
 
 /**
  * A failed step (`ok: false`) for an error a verifier caught: a GreenlightError gives its own code and message,

@@ -4,7 +4,7 @@
  */
 import { exportJWK, FlattenedSign, flattenedVerify, importJWK, type JWK } from 'jose';
 import { base64urlToBytes, bytesToBase64url } from '../encoding/base64url';
-import { GreenlightError } from '../errors';
+import { type BundleErrorCode, GreenlightError } from '../errors';
 import { jwkThumbprint } from '../jwk/thumbprint';
 import { BUNDLE_KINDS, type BundleKind } from './contents';
 
@@ -25,7 +25,7 @@ export interface BundleSigningKey {
   publicJwk: JWK;
 }
 
-const bundleError = (code: `ERR_BUNDLE_${string}`, message: string, cause?: unknown) =>
+const bundleError = (code: BundleErrorCode, message: string, cause?: unknown) =>
   new GreenlightError('bundle', code, message, cause === undefined ? undefined : { cause });
 
 const isJwk = (key: CryptoKey | JWK): key is JWK => 'kty' in key;

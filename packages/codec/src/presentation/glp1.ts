@@ -10,14 +10,14 @@ import type { DscTrustList } from '../dcc/trust-list';
 import { base45Decode, base45Encode } from '../encoding/base45';
 import { bytesToBase64url } from '../encoding/base64url';
 import { bytesEqual } from '../encoding/bytes';
-import { GreenlightError } from '../errors';
+import { GreenlightError, type PresentationErrorCode } from '../errors';
 import { failedStep, type VerificationReport, type VerificationStep } from '../report';
 
 export const PRESENTATION_PREFIX = 'GLP1:';
 export const SLOT_SECONDS = 15;
 const PROOF_CONTEXT = 'GLP1-proof';
 
-const presentationError = (code: `ERR_PRESENTATION_${string}`, message: string, cause?: unknown) =>
+const presentationError = (code: PresentationErrorCode, message: string, cause?: unknown) =>
   new GreenlightError('presentation', code, message, cause === undefined ? undefined : { cause });
 
 /** The 15-second slot that contains `date`. */
