@@ -3,7 +3,7 @@
  * (schemas, value sets) read from disk. The only module of the codec that may import `node:`; the isomorphic index
  * never imports it.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,4 +73,24 @@ export function dccReferenceOptions(): { schemas?: SchemaSet; valueSets?: ValueS
   const schemas = loadDccSchemas();
   const valueSets = loadDccValueSets();
   return { ...(schemas ? { schemas } : {}), ...(valueSets ? { valueSets } : {}) };
+}
+
+/**
+ * The test files of an EU DCC conformance suite in the dgc-testdata layout under `dir`: the JSON files of the
+ * `2DCode/raw` folders (any case of "raw"), up to five levels down, in a stable (sorted) order.
+ */
+export function findDccTestFiles(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (path: string, depth: number) => {
+    for (const name of readdirSync(path).sort()) {
+      const child = join(path, name);
+      if (statSync(child).isDirectory()) {
+        if (depth < 5) walk(child, depth + 1);
+      } else if (/\.json$/i.test(name) && /[\\/]2DCode[\\/]raw$/i.test(path)) {
+        found.push(child);
+      }
+    }
+  };
+  walk(dir, 0);
+  return found;
 }
