@@ -1,4 +1,5 @@
 /** The entry outbox: every accepted entry is stored first, then uploaded in batches with backoff and jitter. */
+import { checkinEntry } from '@greenlight/codec';
 import type { AppDb, OutboxEntry } from '../shared/store';
 
 export const CHECKINS_URL = '/v1/checkins';
@@ -50,13 +51,7 @@ async function send(
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${credential}` },
       body: JSON.stringify({
-        entries: due.map((e) => ({
-          eventId: e.eventId,
-          venueId: e.venueId,
-          at: e.at,
-          method: e.method,
-          ...(e.token ? { token: e.token } : {}),
-        })),
+        entries: due.map(checkinEntry),
       }),
     });
     if (response.ok) {

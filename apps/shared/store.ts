@@ -1,4 +1,5 @@
 /** Local data of an app in IndexedDB (`idb`): settings, the bundles in force, and the scanner's outbox. */
+import type { CheckinEntry } from '@greenlight/codec';
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 
 export interface StoredBundle {
@@ -12,16 +13,12 @@ export interface StoredBundle {
   checkedAt: string;
 }
 
-export interface OutboxEntry {
-  eventId: string;
-  venueId: string;
-  at: string;
-  /** The presentation's check-in token; absent for manual entries (sticker, paper without token). */
-  token?: string;
-  method: 'presentation' | 'paper' | 'manual';
+/** A check-in entry waiting in the scanner's outbox, with its upload bookkeeping. */
+export type OutboxEntry = CheckinEntry & {
   attempts: number;
+  /** Epoch milliseconds before which the entry is not sent again (backoff). */
   nextAttemptAt: number;
-}
+};
 
 interface GreenlightDb extends DBSchema {
   settings: { key: string; value: unknown };

@@ -14,7 +14,7 @@ import {
   SLOT_SECONDS,
   shcNumeric,
 } from '@greenlight/codec';
-import { evaluatePolicy, krPolicy } from '@greenlight/rules';
+import { evaluatePolicy, krPolicy, kstDate } from '@greenlight/rules';
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import zxingReaderWasm from 'zxing-wasm/reader/zxing_reader.wasm?url';
@@ -151,7 +151,7 @@ function PresentationQr({ db, cert, t, lang }: { db: AppDb; cert: WalletCert; t:
       if (cert.binding && keys) {
         const tokens =
           ((await db.get('settings', 'tokens')) as { day: string; token: string }[] | undefined) ?? [];
-        const today = new Date(now.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
+        const today = kstDate(now);
         const token = tokens.find((x) => x.day === today)?.token;
         text = await createPresentation({
           certificate: cert.text,

@@ -3,6 +3,7 @@
  * comes from the rules (@greenlight/rules); these dates mirror the Korean policy's windows for display only.
  */
 import { decodeHc1 } from '@greenlight/codec';
+import { dayIso, kstDay } from '@greenlight/rules';
 import type { Lang } from '../shared/i18n';
 
 export interface ValidityWords {
@@ -16,7 +17,6 @@ export interface ValidityWords {
 
 const addDays = (date: string, days: number) =>
   new Date(Date.parse(`${date.slice(0, 10)}T00:00:00Z`) + days * 86400_000).toISOString().slice(0, 10);
-const kstDateOf = (instant: number) => new Date(instant + 9 * 3600_000).toISOString().slice(0, 10);
 
 export function validityWords(text: string, _now: Date, lang: Lang): ValidityWords {
   if (!text.startsWith('HC1:')) return { kind: 'pass.shc' };
@@ -40,7 +40,7 @@ export function validityWords(text: string, _now: Date, lang: Lang): ValidityWor
   const t = first('t');
   if (t) {
     const sc = Date.parse(String(t.sc));
-    return { kind: 'pass.test', from: kstDateOf(sc), until: kstDateOf(sc + 48 * 3600_000) };
+    return { kind: 'pass.test', from: dayIso(kstDay(sc)), until: dayIso(kstDay(sc + 48 * 3600_000)) };
   }
   const r = first('r');
   if (r) {

@@ -1,13 +1,20 @@
 export type { JWK } from 'jose';
 export type {
-  BundleInForce,
+  BundleContents,
   BundleKind,
+  RulesContent,
+  ShcDirectory,
+  TrustListCertificate,
+  TrustListContent,
+} from './bundle/contents';
+export { BUNDLE_KINDS } from './bundle/contents';
+export type {
+  BundleInForce,
   BundlePayload,
   BundleSigningKey,
   VerifyBundleOptions,
 } from './bundle/signed';
 export {
-  BUNDLE_KINDS,
   BUNDLE_TYP,
   BundleSlot,
   bundleDigest,
@@ -16,6 +23,8 @@ export {
   verifyBundle,
 } from './bundle/signed';
 export { cborDecode, cborEncode } from './cbor/cbor';
+export type { CheckinEntry, CheckinMethod } from './checkin/entry';
+export { CHECKIN_METHODS, checkinEntry } from './checkin/entry';
 export { zlibDeflate, zlibInflate } from './compression/zlib';
 export type { CoseAlg, CoseSign1, CoseSigner } from './cose/sign1';
 export { COSE_ALG, parseCoseSign1, signCoseSign1, verifyCoseSign1 } from './cose/sign1';
@@ -39,9 +48,55 @@ export { DscTrustList } from './dcc/trust-list';
 export type { ValueSets } from './dcc/valuesets';
 export { valueSetProblems, valueSetsFromFiles } from './dcc/valuesets';
 export { base45Decode, base45Encode } from './encoding/base45';
+export { base64urlToBytes, bytesToBase64url } from './encoding/base64url';
 export { base64ToBytes, bytesToBase64, bytesToHex, hexToBytes } from './encoding/bytes';
-export type { ErrorFamily } from './errors';
-export { GreenlightError, isGreenlightError } from './errors';
+export type {
+  BundleErrorCode,
+  CborErrorCode,
+  CodecErrorCode,
+  CodecErrorFamily,
+  CompressionErrorCode,
+  CoseErrorCode,
+  CwtErrorCode,
+  EncodingErrorCode,
+  ErrorCodeOf,
+  ErrorFamily,
+  GreenlightErrorCode,
+  HcertErrorCode,
+  InputErrorCode,
+  JwsErrorCode,
+  PresentationErrorCode,
+  QrErrorCode,
+  ReportErrorCode,
+  RevocationErrorCode,
+  ShcErrorCode,
+  ShcWarningCode,
+  TrustErrorCode,
+  X509ErrorCode,
+} from './errors';
+export {
+  BUNDLE_ERROR_CODES,
+  CBOR_ERROR_CODES,
+  CODEC_ERROR_CODES,
+  COMPRESSION_ERROR_CODES,
+  COSE_ERROR_CODES,
+  CWT_ERROR_CODES,
+  ENCODING_ERROR_CODES,
+  GreenlightError,
+  HCERT_ERROR_CODES,
+  INPUT_ERROR_CODES,
+  isGreenlightError,
+  JWS_ERROR_CODES,
+  PRESENTATION_ERROR_CODES,
+  QR_ERROR_CODES,
+  REPORT_ERROR_CODES,
+  REVOCATION_ERROR_CODES,
+  SHC_ERROR_CODES,
+  SHC_WARNING_CODES,
+  TRUST_ERROR_CODES,
+  X509_ERROR_CODES,
+} from './errors';
+export { jwkThumbprint } from './jwk/thumbprint';
 export type { ParsedJws } from './jws/compact';
 export {
   inflatePayload,
@@ -80,6 +135,7 @@ export type {
   VerificationReport,
   VerificationStep,
 } from './report';
+export { failedStep, INTERNAL_ERROR_CODE } from './report';
 export type {
   RevocationCheck,
   RevocationContent,

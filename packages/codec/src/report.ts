@@ -1,4 +1,5 @@
-/** The verification report shared by every credential format (HC1, SHC, presentation QR). */
+/** The verification report shared by every credential format (HC1, SHC, presentation QR), and its step helpers. */
+import { isGreenlightError, type ReportErrorCode } from './errors';
 
 export type CredentialFormat = 'hc1' | 'shc' | 'presentation';
 
@@ -68,4 +69,19 @@ export interface VerificationReport {
   presentation?: { slot: number; token?: string };
   /** Filled by `greenlight verify --policy`: the rules verdict (see @greenlight/rules). */
   rules?: unknown;
+}
+
+/**
+ * The code of a step that failed on an error that is not a GreenlightError: a bug in a verifier, never bad input
+ * (the property tests assert it never appears).
+ */
+export const INTERNAL_ERROR_CODE: ReportErrorCode = 'ERR_INTERNAL';
+
+/**
+ * A failed step (`ok: false`) for an error a verifier caught: a GreenlightError gives its own code and message,
+ * anything else gives `ERR_INTERNAL` and its text, so that a verifier never throws for bad input.
+ */
+export function failedStep(name: string, error: unknown): VerificationStep {
+  if (isGreenlightError(error)) return { name, ok: false, code: error.code, message: error.message };
+  return { name, ok: false, code: INTERNAL_ERROR_CODE, message: String(error) };
 }

@@ -8,7 +8,7 @@ export {
   externalParameters,
   selectRules,
 } from './engine';
-export { dobEarliest, kstDate, kstDayStart } from './kst';
+export { dayIso, dobEarliest, kstDate, kstDay, kstDayStart } from './kst';
 export type {
   EvaluationInput,
   Policy,
@@ -19,7 +19,7 @@ export type {
   Verdict,
 } from './policy';
 export { evaluatePolicy, parsePolicy } from './policy';
-export type { BusinessRule, RuleCertificateType, RuleType } from './rule';
-export { rulesError, validateRule } from './rule';
+export type { BusinessRule, RuleCertificateType, RulesErrorCode, RuleType } from './rule';
+export { RULES_ERROR_CODES, rulesError, validateRule } from './rule';
 export type { PublicationKeys } from './store';
 export { RulesStore } from './store';

@@ -1,6 +1,17 @@
 /** Korea Standard Time (UTC+9, no daylight saving) calendar facts that CertLogic cannot compute itself. */
 
 const KST_OFFSET_MS = 9 * 3600 * 1000;
+const DAY_MS = 86_400_000;
+
+/** The KST calendar day of an instant (epoch milliseconds), as whole days since 1970-01-01. */
+export function kstDay(ms: number): number {
+  return Math.floor((ms + KST_OFFSET_MS) / DAY_MS);
+}
+
+/** `YYYY-MM-DD` of a day number (days since 1970-01-01, as `kstDay` gives). */
+export function dayIso(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
 
 /** The KST calendar date of an instant, `YYYY-MM-DD`. */
 export function kstDate(at: Date): string {

@@ -29,7 +29,22 @@ const CERT_TYPES: RuleCertificateType[] = ['General', 'Vaccination', 'Test', 'Re
 const SEMVER = /^\d+\.\d+\.\d+$/;
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-export const rulesError = (code: `ERR_RULES_${string}`, message: string, details?: Record<string, unknown>) =>
+/**
+ * Every code of the `rules` error family, listed once; `errors.test.ts` holds it against the README's error table
+ * both ways. A new code goes at the end, and into the table.
+ */
+export const RULES_ERROR_CODES = [
+  'ERR_RULES_FORMAT',
+  'ERR_RULES_DATES',
+  'ERR_RULES_LOGIC',
+  'ERR_RULES_POLICY',
+  'ERR_RULES_PAYLOAD',
+  'ERR_RULES_UNKNOWN_POLICY',
+  'ERR_RULES_UNKNOWN_VENUE',
+] as const;
+export type RulesErrorCode = (typeof RULES_ERROR_CODES)[number];
+
+export const rulesError = (code: RulesErrorCode, message: string, details?: Record<string, unknown>) =>
   new GreenlightError('rules', code, message, details ? { details } : undefined);
 
 function logicProblems(expr: unknown): string[] {

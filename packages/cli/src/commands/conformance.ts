@@ -1,29 +1,12 @@
 /** `greenlight conformance dcc <dir> [--json]`: runs every dgc-testdata file under a folder. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { conformanceMismatches, observeConformanceFile, readQrImage } from '@greenlight/codec';
+import { configureNodeQr, findDccTestFiles, loadDccSchemas } from '@greenlight/codec/node';
 import type { Command } from '../main';
-import { configureNodeQr, loadDccSchemas } from '../support/node-codec';
 
 const USAGE = 'Usage: greenlight conformance dcc <dir> [--json]';
-
-// Test files sit in 2DCode/raw folders one or two levels down (any case of "raw"); listed in a stable order.
-export function findDccTestFiles(dir: string): string[] {
-  const found: string[] = [];
-  const walk = (path: string, depth: number) => {
-    for (const name of readdirSync(path).sort()) {
-      const child = join(path, name);
-      if (statSync(child).isDirectory()) {
-        if (depth < 5) walk(child, depth + 1);
-      } else if (/\.json$/i.test(name) && /[\\/]2DCode[\\/]raw$/i.test(path)) {
-        found.push(child);
-      }
-    }
-  };
-  walk(dir, 0);
-  return found;
-}
 
 export const conformance: Command = {
   summary: 'run the EU DCC conformance suite (dgc-testdata layout)',

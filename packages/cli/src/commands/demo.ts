@@ -1,9 +1,9 @@
 /** `greenlight demo`: signs a demo certificate with a fresh key and verifies it offline, as a smoke test. */
 import 'reflect-metadata';
 import { computeKid, DscTrustList, encodeHc1, verifyHc1 } from '@greenlight/codec';
+import { dccReferenceOptions } from '@greenlight/codec/node';
 import { X509CertificateGenerator } from '@peculiar/x509';
 import type { Command } from '../main';
-import { dccReferenceOptions } from '../support/node-codec';
 import { formatReport } from './verify';
 
 const DEMO_HCERT = {

@@ -1,9 +1,16 @@
 /** `greenlight rules`: evaluate a pass policy, and sign and check rules bundles (docs/bundles.md). */
-import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bundleDigest, bundleSigningKey, GreenlightError, signBundle, verifyBundle } from '@greenlight/codec';
+import {
+  bundleDigest,
+  bundleSigningKey,
+  GreenlightError,
+  jwkThumbprint,
+  signBundle,
+  verifyBundle,
+} from '@greenlight/codec';
 import {
   BUILTIN_POLICIES,
   evaluatePolicy,
@@ -45,21 +52,15 @@ export function readPolicyFolder(dir: string): unknown {
   return { ...(settings as object), rules };
 }
 
-const base64url = (bytes: Buffer) => bytes.toString('base64url');
-
 /** A publication public key as a JWK with its RFC 7638 thumbprint as kid, from SPKI PEM or a JWK JSON file. */
-export function readPublicationKey(file: string): PublicationKeys[number] {
+export async function readPublicationKey(file: string): Promise<PublicationKeys[number]> {
   const text = readFileSync(file, 'utf8');
   const key = text.includes('-----BEGIN')
     ? createPublicKey(text)
     : createPublicKey({ key: JSON.parse(text), format: 'jwk' });
   const jwk = key.export({ format: 'jwk' });
   if (jwk.kty !== 'EC' || jwk.crv !== 'P-256') throw new UsageError(`${file} is not an EC P-256 public key`);
-  const kid = base64url(
-    createHash('sha256')
-      .update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }))
-      .digest(),
-  );
+  const kid = await jwkThumbprint({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y });
   return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid };
 }
 
@@ -74,9 +75,13 @@ export async function loadPolicy(spec: string, pubs: string[]): Promise<Policy> 
   if (!isSignedBundle(json)) return parsePolicy(json);
   if (pubs.length === 0)
     throw new UsageError(`${spec} is a signed bundle: give the publication keys with --pub`);
-  const payload = await verifyBundle(new Uint8Array(readFileSync(spec)), pubs.map(readPublicationKey), {
-    kind: 'rules',
-  });
+  const payload = await verifyBundle(
+    new Uint8Array(readFileSync(spec)),
+    await Promise.all(pubs.map(readPublicationKey)),
+    {
+      kind: 'rules',
+    },
+  );
   return parsePolicy(payload.content);
 }
 
@@ -193,7 +198,7 @@ async function verifyBundleCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('give one bundle file');
   if (!values.pub?.length) throw new UsageError('--pub is required');
   const file = positionals[0] as string;
-  const keys = values.pub.map(readPublicationKey);
+  const keys = await Promise.all(values.pub.map(readPublicationKey));
   const bytes = new Uint8Array(readFileSync(file));
   try {
     const payload = await verifyBundle(bytes, keys, { kind: 'rules' });

@@ -1,6 +1,7 @@
 /** `greenlight surge`: many simulated venue devices upload check-ins at a set rate, retry like scanners, then audit. */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import type { CheckinEntry } from '@greenlight/codec';
 import { ACK_WAIT_MS, type Db, openPostgres } from '@greenlight/server';
 import { uuidv7 } from 'uuidv7';
 import type { Command } from '../main';
@@ -60,17 +61,9 @@ interface Device {
   credential: string;
 }
 
-interface Entry {
-  eventId: string;
-  venueId: string;
-  at: string;
-  method: 'presentation';
-  token: string;
-}
-
 interface Batch {
   device: Device;
-  entries: Entry[];
+  entries: CheckinEntry[];
   createdAt: number;
   attempts: number;
 }
@@ -298,7 +291,7 @@ export async function runSurge(options: SurgeOptions): Promise<SurgeReport> {
           const size = Math.min(options.batch, due - generated);
           const createdAt = performance.now();
           const at = new Date().toISOString();
-          const entries: Entry[] = [];
+          const entries: CheckinEntry[] = [];
           for (let i = 0; i < size; i++) {
             const eventId = uuidv7();
             eventIds.push(eventId);

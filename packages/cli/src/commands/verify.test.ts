@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToBase64, createPresentation, encodeHc1, qrPng } from '@greenlight/codec';
+import { configureNodeQr } from '@greenlight/codec/node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { testdataPath } from '../../../../test/support/testdata';
 import { bindDevice, makeDsc, SAMPLE_HCERT } from '../../../codec/test/dcc-fixtures';
 import { main } from '../main';
-import { configureNodeQr } from '../support/node-codec';
 
 async function capture(argv: string[]) {
   const out: string[] = [];

@@ -16,9 +16,9 @@ import {
   verifyPresentation,
   verifyShcText,
 } from '@greenlight/codec';
+import { configureNodeQr, dccReferenceOptions } from '@greenlight/codec/node';
 import { evaluatePolicy, type PolicyVerdict } from '@greenlight/rules';
 import type { Command } from '../main';
-import { configureNodeQr, dccReferenceOptions } from '../support/node-codec';
 import { readJsonFile, UsageError } from '../support/usage';
 import { formatVerdict, loadPolicy, readPublicationKey } from './rules';
 
@@ -96,8 +96,8 @@ export function loadShcTrust(directories: string[], jwks: string[], crls: string
 }
 
 /** Publication keys from PEM, JWK or JWK-set (`/.well-known/greenlight/publication-keys.json`) files. */
-export function readPublicationKeys(files: string[]): JWK[] {
-  return files.flatMap((file) => {
+export async function readPublicationKeys(files: string[]): Promise<JWK[]> {
+  const perFile = files.map(async (file) => {
     const json = (() => {
       try {
         return JSON.parse(readFileSync(file, 'utf8')) as { keys?: JWK[] };
@@ -105,8 +105,9 @@ export function readPublicationKeys(files: string[]): JWK[] {
         return undefined;
       }
     })();
-    return Array.isArray(json?.keys) ? json.keys : [readPublicationKey(file)];
+    return Array.isArray(json?.keys) ? json.keys : [await readPublicationKey(file)];
   });
+  return (await Promise.all(perFile)).flat();
 }
 
 /** The trust list: --dsc values, and --dsc-list in the Gateway's shape or as a signed trust-list bundle (--pub). */
@@ -124,7 +125,9 @@ export async function loadTrust(
         throw new UsageError(`${dscList} is a signed bundle: give the publication keys with --pub`);
       const bytes = new Uint8Array(readFileSync(dscList));
       json = (
-        await verifyBundle<Record<string, unknown>>(bytes, readPublicationKeys(pubs), { kind: 'trust-list' })
+        await verifyBundle<Record<string, unknown>>(bytes, await readPublicationKeys(pubs), {
+          kind: 'trust-list',
+        })
       ).content;
       shcDirectory = json.shcDirectory;
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { base64urlToBytes, bytesToBase64url } from '../encoding/base64url';
 import { BundleSlot, bundleDigest, bundleSigningKey, signBundle, verifyBundle } from './signed';
 
 async function newKey() {
@@ -30,9 +31,9 @@ describe('signed bundles', () => {
     const other = await newKey();
     const bytes = await signBundle({ kind: 'rules', version: 3, content: { rules: [] } }, key);
     const tampered = edit(bytes, (jws) => {
-      const body = JSON.parse(atob(jws.payload as string));
+      const body = JSON.parse(new TextDecoder().decode(base64urlToBytes(jws.payload as string)));
       body.content.rules = ['allow everyone'];
-      jws.payload = btoa(JSON.stringify(body)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+      jws.payload = bytesToBase64url(new TextEncoder().encode(JSON.stringify(body)));
     });
     const unsigned = edit(bytes, (jws) => {
       delete jws.signature;

@@ -2,11 +2,12 @@
  * Signed bundles (docs/bundles.md): what the authority publishes for verifiers (trust list, rules, revocation) as a
  * flattened JWS (RFC 7515 §7.2.2, ES256) over `{kind, version, issuedAt, content}`. Apps verify before use.
  */
-import { calculateJwkThumbprint, exportJWK, FlattenedSign, flattenedVerify, importJWK, type JWK } from 'jose';
-import { GreenlightError } from '../errors';
+import { exportJWK, FlattenedSign, flattenedVerify, importJWK, type JWK } from 'jose';
+import { base64urlToBytes, bytesToBase64url } from '../encoding/base64url';
+import { type BundleErrorCode, GreenlightError } from '../errors';
+import { jwkThumbprint } from '../jwk/thumbprint';
+import { BUNDLE_KINDS, type BundleKind } from './contents';
 
-export type BundleKind = 'trust-list' | 'rules' | 'revocation';
-export const BUNDLE_KINDS: readonly BundleKind[] = ['trust-list', 'rules', 'revocation'];
 export const BUNDLE_TYP = 'greenlight-bundle+json';
 
 export interface BundlePayload<T = unknown> {
@@ -24,7 +25,7 @@ export interface BundleSigningKey {
   publicJwk: JWK;
 }
 
-const bundleError = (code: `ERR_BUNDLE_${string}`, message: string, cause?: unknown) =>
+const bundleError = (code: BundleErrorCode, message: string, cause?: unknown) =>
   new GreenlightError('bundle', code, message, cause === undefined ? undefined : { cause });
 
 const isJwk = (key: CryptoKey | JWK): key is JWK => 'kty' in key;
@@ -34,7 +35,7 @@ async function publicJwkOf(key: CryptoKey | JWK): Promise<JWK> {
   if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x || !jwk.y) {
     throw bundleError('ERR_BUNDLE_KEY', 'a bundle key is an EC P-256 key');
   }
-  const kid = await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, 'sha256');
+  const kid = await jwkThumbprint({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y });
   return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid, use: 'sig', alg: 'ES256' };
 }
 
@@ -110,7 +111,7 @@ export async function verifyBundle<T = unknown>(
   }
   let header: Record<string, unknown>;
   try {
-    header = JSON.parse(new TextDecoder().decode(base64urlDecode(jws.protected)));
+    header = JSON.parse(new TextDecoder().decode(base64urlToBytes(jws.protected)));
   } catch (cause) {
     throw bundleError('ERR_BUNDLE_FORMAT', 'the bundle header is not base64url JSON', cause);
   }
@@ -153,20 +154,9 @@ export async function verifyBundle<T = unknown>(
   return payload;
 }
 
-function base64urlDecode(s: string): Uint8Array {
-  const b64 = s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4);
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 /** Strong ETag of a bundle file: the SHA-256 of its bytes, base64url, quoted. Also its content address. */
 export async function bundleDigest(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(bytes)));
-  let bin = '';
-  for (const b of digest) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return bytesToBase64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(bytes))));
 }
 
 export interface BundleInForce<T> {

@@ -1,7 +1,7 @@
 /** COSE_Sign1 (RFC 9052) for ES256 and PS256: parse, verify and sign, tagged (18) or untagged. */
 import { cborDecode, cborEncode, Tag } from '../cbor/cbor';
 import { exactBytes } from '../encoding/bytes';
-import { GreenlightError } from '../errors';
+import { type CoseErrorCode, GreenlightError } from '../errors';
 
 export const COSE_ALG = { ES256: -7, PS256: -37 } as const;
 export type CoseAlg = keyof typeof COSE_ALG;
@@ -23,7 +23,7 @@ export interface CoseSign1 {
   kid: Uint8Array | undefined;
 }
 
-const coseError = (code: `ERR_${string}`, message: string, cause?: unknown) =>
+const coseError = (code: CoseErrorCode, message: string, cause?: unknown) =>
   new GreenlightError('cose', code, message, cause === undefined ? undefined : { cause });
 
 function asBytes(v: unknown): Uint8Array | undefined {

@@ -1,6 +1,6 @@
 /** CWT claims (RFC 8392) as HCERT uses them: 1 iss, 4 exp, 6 iat, -260 → 1 → the HCERT payload. */
 import { cborDecode, cborToJson } from '../cbor/cbor';
-import { GreenlightError } from '../errors';
+import { type CwtErrorCode, GreenlightError } from '../errors';
 
 export interface HcertClaims {
   issuer: string | undefined;
@@ -10,7 +10,7 @@ export interface HcertClaims {
   hcert: Record<string, unknown>;
 }
 
-const cwtError = (code: `ERR_${string}`, message: string) => new GreenlightError('cwt', code, message);
+const cwtError = (code: CwtErrorCode, message: string) => new GreenlightError('cwt', code, message);
 
 function epoch(value: unknown, name: string): Date | undefined {
   if (value === undefined) return undefined;

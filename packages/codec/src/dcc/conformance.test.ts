@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testdataPath } from '../../../../test/support/testdata';
-import { findDccTestFiles } from '../../../cli/src/commands/conformance';
-import { configureNodeQr, loadDccSchemas } from '../../../cli/src/support/node-codec';
+import { configureNodeQr, findDccTestFiles, loadDccSchemas } from '../node';
 import { readQrImage } from '../qr/zxing';
 import { conformanceMismatches, observeConformanceFile, parseSuiteTime } from './conformance';
 

@@ -11,8 +11,8 @@ import {
 import { type HcertClaims, parseHcertClaims } from '../cwt/claims';
 import { base45Decode, base45Encode } from '../encoding/base45';
 import { bytesToBase64, bytesToHex } from '../encoding/bytes';
-import { GreenlightError, isGreenlightError } from '../errors';
-import type { VerificationReport, VerificationStep } from '../report';
+import { GreenlightError } from '../errors';
+import { failedStep, type VerificationReport, type VerificationStep } from '../report';
 import { type RevocationList, revocationHashes } from '../revocation/dcc';
 import { dscMaySign, type EkuPolicy } from '../x509/dsc';
 import { type Hcert, hcertHolder, hcertType } from './hcert';
@@ -68,11 +68,6 @@ export interface VerifyHc1Options {
 
 type Step = VerificationStep;
 
-function failed(name: string, error: unknown): Step {
-  if (isGreenlightError(error)) return { name, ok: false, code: error.code, message: error.message };
-  return { name, ok: false, code: 'ERR_INTERNAL', message: String(error) };
-}
-
 function stepRunner(steps: Step[]) {
   return <T>(name: string, fn: () => T): T | undefined => {
     try {
@@ -80,7 +75,7 @@ function stepRunner(steps: Step[]) {
       steps.push({ name, ok: true });
       return value;
     } catch (error) {
-      steps.push(failed(name, error));
+      steps.push(failedStep(name, error));
       return undefined;
     }
   };
@@ -181,7 +176,7 @@ export async function verifyHcertCose(
         message: `no trusted DSC has kid ${bytesToHex(cose.kid)}`,
       });
     } else if (lastError !== undefined && candidates.length === 1) {
-      steps.push(failed('VERIFY', lastError));
+      steps.push(failedStep('VERIFY', lastError));
     } else {
       steps.push({
         name: 'VERIFY',

@@ -1,6 +1,7 @@
 /** Compact JWS (RFC 7515) as SMART Health Cards use it: ES256 only, raw-DEFLATE payload (`zip: DEF`). */
 import { inflateSync } from 'fflate';
 import { compactVerify, importJWK, type JWK } from 'jose';
+import { base64urlToBytes } from '../encoding/base64url';
 import { GreenlightError } from '../errors';
 
 /** Zip-bomb guard: an SHC payload that fits a QR inflates to far less than this. */
@@ -13,17 +14,15 @@ export interface ParsedJws {
   signature: Uint8Array;
 }
 
-const B64URL = /^[A-Za-z0-9_-]*$/;
-
+// A JWS part that is not base64url is a JWS error: callers branch on ERR_JWS_BASE64URL, whatever the reason.
 function decodeB64url(part: string, what: string): Uint8Array {
-  if (!B64URL.test(part) || part.length % 4 === 1) {
-    throw new GreenlightError('jws', 'ERR_JWS_BASE64URL', `the JWS ${what} is not unpadded base64url`);
+  try {
+    return base64urlToBytes(part);
+  } catch (cause) {
+    throw new GreenlightError('jws', 'ERR_JWS_BASE64URL', `the JWS ${what} is not unpadded base64url`, {
+      cause,
+    });
   }
-  const b64 = part.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (part.length % 4)) % 4);
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }
 
 export function parseCompactJws(jws: string): ParsedJws {

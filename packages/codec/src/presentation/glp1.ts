@@ -8,15 +8,16 @@ import { type CoseSigner, parseCoseSign1, signCoseSign1, verifyCoseSign1 } from 
 import { unprefixHc1, type VerifyHc1Options, verifyHcertCose } from '../dcc/hc1';
 import type { DscTrustList } from '../dcc/trust-list';
 import { base45Decode, base45Encode } from '../encoding/base45';
+import { bytesToBase64url } from '../encoding/base64url';
 import { bytesEqual } from '../encoding/bytes';
-import { GreenlightError, isGreenlightError } from '../errors';
-import type { VerificationReport, VerificationStep } from '../report';
+import { GreenlightError, type PresentationErrorCode } from '../errors';
+import { failedStep, type VerificationReport, type VerificationStep } from '../report';
 
 export const PRESENTATION_PREFIX = 'GLP1:';
 export const SLOT_SECONDS = 15;
 const PROOF_CONTEXT = 'GLP1-proof';
 
-const presentationError = (code: `ERR_PRESENTATION_${string}`, message: string, cause?: unknown) =>
+const presentationError = (code: PresentationErrorCode, message: string, cause?: unknown) =>
   new GreenlightError('presentation', code, message, cause === undefined ? undefined : { cause });
 
 /** The 15-second slot that contains `date`. */
@@ -161,11 +162,6 @@ export interface VerifyPresentationOptions extends VerifyHc1Options {
   slotTolerance?: number;
 }
 
-function failed(name: string, error: unknown): VerificationStep {
-  if (isGreenlightError(error)) return { name, ok: false, code: error.code, message: error.message };
-  return { name, ok: false, code: 'ERR_INTERNAL', message: String(error) };
-}
-
 /** Checks the binding's signature (by a trusted DSC) and that it binds this certificate, now. Returns dk. */
 async function checkBinding(
   bindingBytes: Uint8Array,
@@ -230,7 +226,7 @@ export async function verifyPresentation(
     return {
       format: 'presentation',
       verdict: 'invalid',
-      steps: [failed('PRESENTATION', error)],
+      steps: [failedStep('PRESENTATION', error)],
       certificateType: 'unknown',
       times: { now: now.toISOString() },
     };
@@ -240,7 +236,7 @@ export async function verifyPresentation(
   report.format = 'presentation';
   report.presentation = {
     slot: decoded.slot,
-    ...(decoded.token ? { token: base64url(decoded.token) } : {}),
+    ...(decoded.token ? { token: bytesToBase64url(decoded.token) } : {}),
   };
 
   let binding: { ch: Uint8Array; devicePublicKey: Uint8Array } | undefined;
@@ -248,7 +244,7 @@ export async function verifyPresentation(
     binding = await checkBinding(decoded.binding, decoded.cred, trust, now);
     steps.push({ name: 'BINDING', ok: true });
   } catch (error) {
-    steps.push(failed('BINDING', error));
+    steps.push(failedStep('BINDING', error));
   }
 
   const tolerance = options.slotTolerance ?? 1;
@@ -300,10 +296,4 @@ export async function verifyPresentation(
   const presentationOk = steps.slice(-3).every((s) => s.ok === true);
   report.verdict = report.verdict === 'valid' && presentationOk ? 'valid' : 'invalid';
   return report;
-}
-
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }

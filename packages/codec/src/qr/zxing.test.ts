@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configureNodeQr } from '../../../cli/src/support/node-codec';
+import { configureNodeQr } from '../node';
 import { svgToPng } from './svg';
 import { qrPng, qrSvg, readQrImage } from './zxing';
 

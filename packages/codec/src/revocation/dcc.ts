@@ -5,13 +5,13 @@
  */
 import type { CoseSign1 } from '../cose/sign1';
 import { base64ToBytes, bytesToBase64 } from '../encoding/bytes';
-import { GreenlightError } from '../errors';
+import { GreenlightError, type RevocationErrorCode } from '../errors';
 
 export const REVOCATION_HASH_TYPES = ['UCI', 'COUNTRYCODEUCI', 'SIGNATURE'] as const;
 export type RevocationHashType = (typeof REVOCATION_HASH_TYPES)[number];
 export const HASH_BYTES = 16;
 
-const revocationError = (code: `ERR_REVOCATION_${string}`, message: string) =>
+const revocationError = (code: RevocationErrorCode, message: string) =>
   new GreenlightError('revocation', code, message);
 
 async function sha256First16(bytes: Uint8Array): Promise<Uint8Array> {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { testdataPath } from '../../../../test/support/testdata';
-import { configureNodeQr } from '../../../cli/src/support/node-codec';
+import { configureNodeQr } from '../node';
 import { qrPng, readQrImage } from '../qr/zxing';
 import type { VerificationReport } from '../report';
 import { extractShcJws, verifyShc, verifyShcText } from './card';

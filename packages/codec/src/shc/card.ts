@@ -2,7 +2,7 @@
 import { zlibInflate } from '../compression/zlib';
 import { GreenlightError, isGreenlightError } from '../errors';
 import { inflatePayload, type ParsedJws, parseCompactJws } from '../jws/compact';
-import type { VerificationReport, VerificationStep } from '../report';
+import { failedStep, type VerificationReport, type VerificationStep } from '../report';
 import { checkFhirBundle, type Problem } from './fhir';
 import { parseShcQrText, shcQrToJws } from './numeric';
 import { checkIssuerKey, revocationStatus, type ShcJwk, type ShcTrustStore } from './trust';
@@ -241,11 +241,6 @@ async function verifyJwsSignature(jws: string, signature: Uint8Array, key: Crypt
     );
 }
 
-function failed(name: string, error: unknown): VerificationStep {
-  if (isGreenlightError(error)) return { name, ok: false, code: error.code, message: error.message };
-  return { name, ok: false, code: 'ERR_INTERNAL', message: String(error) };
-}
-
 function withWarnings(step: VerificationStep, warnings: Problem[]): VerificationStep {
   return warnings.length > 0 ? { ...step, warnings } : step;
 }
@@ -301,7 +296,7 @@ export async function verifyShc(
       );
     steps.push({ name: 'JWS', ok: true });
   } catch (error) {
-    steps.push(failed('JWS', error));
+    steps.push(failedStep('JWS', error));
     return finish();
   }
   const kid = parsed.header.kid as string;
@@ -321,7 +316,7 @@ export async function verifyShc(
     claims = parseShcClaims(json, payloadWarnings);
     steps.push(withWarnings({ name: 'PAYLOAD', ok: true }, payloadWarnings));
   } catch (error) {
-    steps.push(failed(steps.at(-1)?.name === 'INFLATE' ? 'PAYLOAD' : 'INFLATE', error));
+    steps.push(failedStep(steps.at(-1)?.name === 'INFLATE' ? 'PAYLOAD' : 'INFLATE', error));
     return finish();
   }
   report.times.notBefore = new Date(claims.nbf * 1000).toISOString();
@@ -360,7 +355,7 @@ export async function verifyShc(
         cryptoKey = usable.cryptoKey;
         steps.push({ name: 'KEY', ok: true });
       } else {
-        steps.push(failed('KEY', usable.error));
+        steps.push(failedStep('KEY', usable.error));
         key = undefined;
       }
     }
@@ -373,7 +368,7 @@ export async function verifyShc(
       await checkX5c(key, claims.iss, now, options.x5cRoots);
       steps.push({ name: 'X5C', ok: true });
     } catch (error) {
-      steps.push(failed('X5C', error));
+      steps.push(failedStep('X5C', error));
     }
   }
 
@@ -384,7 +379,7 @@ export async function verifyShc(
       await verifyJwsSignature(jws.trim(), parsed.signature, cryptoKey);
       steps.push({ name: 'VERIFY', ok: true });
     } catch (error) {
-      steps.push(failed('VERIFY', error));
+      steps.push(failedStep('VERIFY', error));
     }
   }
 
@@ -478,7 +473,7 @@ export async function verifyShcText(
       {
         format: 'shc',
         verdict: 'invalid',
-        steps: [failed('EXTRACT', error)],
+        steps: [failedStep('EXTRACT', error)],
         certificateType: 'unknown',
         times: { now: now.toISOString() },
       },

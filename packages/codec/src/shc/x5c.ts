@@ -3,10 +3,10 @@
 import 'reflect-metadata';
 import { SubjectAlternativeNameExtension, X509Certificate } from '@peculiar/x509';
 import { base64ToBytes, bytesEqual, exactBytes } from '../encoding/bytes';
-import { GreenlightError } from '../errors';
+import { GreenlightError, type ShcErrorCode } from '../errors';
 import type { ShcJwk } from './trust';
 
-const fail = (code: `ERR_SHC_X5C_${string}`, message: string, cause?: unknown): never => {
+const fail = (code: ShcErrorCode, message: string, cause?: unknown): never => {
   throw new GreenlightError('shc', code, message, cause === undefined ? undefined : { cause });
 };
 

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { CHECKIN_METHODS, checkinEntry } from './entry';
+
+describe('check-in entry', () => {
+  it('has the three methods of docs/checkins.md', () => {
+    expect(CHECKIN_METHODS).toEqual(['presentation', 'paper', 'manual']);
+  });
+
+  it('keeps only the wire fields, in order, and drops an empty token', () => {
+    const kept = {
+      eventId: 'e',
+      venueId: 'v',
+      at: '2026-11-23T03:12:09.120Z',
+      attempts: 3,
+      nextAttemptAt: 9,
+    };
+    expect(JSON.stringify(checkinEntry({ ...kept, method: 'presentation', token: 'BwcH' }))).toBe(
+      '{"eventId":"e","venueId":"v","at":"2026-11-23T03:12:09.120Z","method":"presentation","token":"BwcH"}',
+    );
+    expect(checkinEntry({ ...kept, method: 'manual' })).toEqual({
+      eventId: 'e',
+      venueId: 'v',
+      at: '2026-11-23T03:12:09.120Z',
+      method: 'manual',
+    });
+    expect(checkinEntry({ ...kept, method: 'paper', token: '' })).not.toHaveProperty('token');
+  });
+});
