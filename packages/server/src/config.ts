@@ -10,6 +10,8 @@ export interface ServerConfig {
   pgPoolSize: number;
   dataDir: string;
   keySecret: string;
+  /** The master secret of the check-in tokens (docs/checkin-tokens.md), derived once from `keySecret`. */
+  checkinTokenSecret: string;
   /** True when `keySecret` is the built-in development secret. */
   keySecretIsDevDefault: boolean;
   logLevel: string;
@@ -38,6 +40,11 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+/** The check-in token master secret of a key secret: the one place it is derived. */
+function checkinTokenSecret(keySecret: string): string {
+  return `${keySecret}/checkin-tokens`;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
   const secret = env.GREENLIGHT_KEY_SECRET;
   if (secret !== undefined && secret !== '' && secret.length < 32) {
@@ -62,13 +69,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       'GREENLIGHT_SHC_ISSUER must be an https URL without a trailing slash',
     );
   }
+  const keySecret = keySecretIsDevDefault ? DEV_KEY_SECRET : (secret as string);
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
     databaseUrl,
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 1000),
     dataDir: resolve(cwd, env.GREENLIGHT_DATA_DIR || './data'),
-    keySecret: keySecretIsDevDefault ? DEV_KEY_SECRET : (secret as string),
+    keySecret,
+    checkinTokenSecret: checkinTokenSecret(keySecret),
     keySecretIsDevDefault,
     logLevel,
     seed: env.GREENLIGHT_SEED !== '0',
