@@ -10,9 +10,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorityApp } from '../../test/authority-app';
 import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
-import { ConsoleOtpSender, normaliseContact } from '../holders/otp';
 import { runIssuance } from '../issuance/job';
 import { KeyStore, publishedKeys } from '../keys/store';
+import { ConsoleOtpSender, normaliseContact } from './otp';
 
 const SECRET = 'a test secret that is long enough to derive a key';
 let clock = new Date('2022-01-20T03:00:00Z');

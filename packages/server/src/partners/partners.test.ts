@@ -7,7 +7,7 @@ import { hashSecret } from '../auth/partners';
 import { ConsoleOtpSender } from '../holders/otp';
 import { runIssuance } from '../issuance/job';
 import { KeyStore } from '../keys/store';
-import { RedisQuotaCounter } from '../partners/quota';
+import { RedisQuotaCounter } from './quota';
 
 const SECRET = 'a test secret that is long enough to derive a key';
 const now = new Date('2022-01-20T03:00:10Z');
