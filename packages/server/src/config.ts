@@ -1,5 +1,6 @@
 /** The one config reader: every setting of the server comes from the environment through `readConfig`. */
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ServerError } from './errors';
 
 export interface ServerConfig {
@@ -23,11 +24,13 @@ export interface ServerConfig {
   /** Check-in ingestion through NATS JetStream when set (`NATS_URL`); direct COPY otherwise. */
   natsUrl: string | undefined;
   /** The built apps (`GREENLIGHT_APPS_DIR`); the repository's apps/dist when unset. */
-  appsDir: string | undefined;
+  appsDir: string;
 }
 
 /** Public on purpose: it only protects demo data, and every start with it logs a warning. */
 export const DEV_KEY_SECRET = 'greenlight-development-key-secret-NOT-FOR-PRODUCTION';
+/** The repository's built apps (`npm run build -w apps`). */
+export const DEFAULT_APPS_DIR = fileURLToPath(new URL('../../../apps/dist/', import.meta.url));
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -84,7 +87,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     shcIssuer,
     redisUrl: env.REDIS_URL || undefined,
     natsUrl: env.NATS_URL || undefined,
-    appsDir: env.GREENLIGHT_APPS_DIR ? resolve(cwd, env.GREENLIGHT_APPS_DIR) : undefined,
+    appsDir: env.GREENLIGHT_APPS_DIR ? resolve(cwd, env.GREENLIGHT_APPS_DIR) : DEFAULT_APPS_DIR,
   };
 }
 

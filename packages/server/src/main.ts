@@ -10,7 +10,6 @@ import { ServerError } from './errors';
 import { ConsoleOtpSender } from './holders/otp';
 import type { KeyStore } from './keys/store';
 import { MemoryQuotaCounter, RedisQuotaCounter } from './partners/quota';
-import { DEFAULT_APPS_DIR } from './plugins/apps';
 import { CheckinTokens } from './tokens';
 
 export interface RunningServer {
@@ -60,7 +59,7 @@ export async function startServer(
       otpSender: new ConsoleOtpSender((line) => logger.info(line)),
       quota: redis ? new RedisQuotaCounter(redis) : new MemoryQuotaCounter(),
     },
-    appsDir: config.appsDir ?? DEFAULT_APPS_DIR,
+    appsDir: config.appsDir,
   });
   if (redis) app.addHook('onClose', async () => void redis.disconnect());
   let address: string;

@@ -45,10 +45,12 @@ declare module 'fastify' {
 
 async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Promise<void> {
   const devices = new DeviceAuthenticator(app.db);
-  app.decorateRequest('holder', null as unknown as HolderSession);
-  app.decorateRequest('staff', null as unknown as StaffMember);
-  app.decorateRequest('device', null as unknown as VenueDevice);
-  app.decorateRequest('partner', null as unknown as PartnerClient);
+  // Null until the route's preHandler sets it (a decoration must be declared before requests, with a value).
+  const unset = null as never;
+  app.decorateRequest('holder', unset);
+  app.decorateRequest('staff', unset);
+  app.decorateRequest('device', unset);
+  app.decorateRequest('partner', unset);
 
   app.decorate('authenticate', {
     async holder(request) {
