@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../packages/server/src/app';
-import { createVenueDevice } from '../../packages/server/src/checkins/devices';
+import { createVenueDevice } from '../../packages/server/src/auth/devices';
 import { type TestDb, testDb } from '../../packages/server/test/databases';
 import { freePort, waitForOutput } from '../../packages/server/test/processes';
 

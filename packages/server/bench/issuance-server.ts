@@ -4,10 +4,11 @@
  * development sender would print. Reads DATABASE_URL (or GREENLIGHT_DATA_DIR) and PORT; prints "ready <url>".
  */
 import { buildApp } from '../src/app';
+import { readConfig } from '../src/config';
 import { openDb } from '../src/db/open';
+import type { OtpSender } from '../src/holders/otp';
 import { KeyStore } from '../src/keys/store';
-import type { OtpSender } from '../src/routes/holders';
-import { MemoryQuotaCounter } from '../src/routes/partners';
+import { MemoryQuotaCounter } from '../src/partners/quota';
 import { CheckinTokens } from '../src/tokens';
 
 const SECRET = process.env.BENCH_SECRET ?? 'bench-secret-bench-secret-bench-secret-0';
@@ -25,12 +26,12 @@ const sender: OtpSender = {
 const app = await buildApp({
   db,
   logger: false,
+  checkinTokens: new CheckinTokens(readConfig({ GREENLIGHT_KEY_SECRET: SECRET }).checkinTokenSecret),
   authority: {
     keys: new KeyStore(db, { secret: SECRET }),
     secret: SECRET,
     shcIssuer: 'https://greenlight.localhost',
     otpSender: sender,
-    tokens: new CheckinTokens(`${SECRET}/checkin-tokens`),
     quota: new MemoryQuotaCounter(),
   },
 });

@@ -15,7 +15,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
-import { migrateCheckins } from '../src/checkins/schema';
 import { migrate } from '../src/db/migrate';
 import { openPglite } from '../src/db/pglite';
 import { openPostgres } from '../src/db/postgres';
@@ -116,7 +115,6 @@ async function drive(
 
 async function prepare(db: Db, people: number) {
   await migrate(db);
-  await migrateCheckins(db);
   const keys = new KeyStore(db, { secret: SECRET });
   await keys.ensure();
   log(`  seeding ${people} people…`);

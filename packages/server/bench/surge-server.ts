@@ -6,8 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../src/app';
-import { createVenueDevice } from '../src/checkins/devices';
-import { ensureCheckinSchema } from '../src/checkins/schema';
+import { createVenueDevice } from '../src/auth/devices';
 import { migrate } from '../src/db/migrate';
 import { openDb } from '../src/db/open';
 
@@ -25,7 +24,6 @@ const { values } = parseArgs({
 
 const db = await openDb({ databaseUrl: values['database-url'], dataDir: values['data-dir'], poolSize: 12 });
 await migrate(db);
-await ensureCheckinSchema(db, new Date());
 const maxInFlight = values['max-inflight'] ? Number(values['max-inflight']) : undefined;
 const app = await buildApp({
   db,

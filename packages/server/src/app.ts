@@ -1,4 +1,4 @@
-/** `buildApp(options)`: the Fastify app with its error handler, metrics, OpenAPI and route plugins. */
+/** `buildApp(options)`: the Fastify app with its error handler, shared plugins and the route plugins. */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
@@ -6,28 +6,33 @@ import Fastify, {
   type FastifyInstance,
   type FastifyServerOptions,
 } from 'fastify';
+import { auth } from './auth/plugin';
 import type { Db } from './db/types';
-import { isServerError } from './errors';
+import { codeOfStatus, ERRORS, isServerError, ServerError } from './errors';
+import type { OtpSender } from './holders/otp';
 import type { KeyStore } from './keys/store';
+import type { QuotaCounter } from './partners/quota';
 import { appsPlugin } from './plugins/apps';
 import { dbPlugin } from './plugins/db';
 import { metricsPlugin } from './plugins/metrics';
 import { openapiPlugin } from './plugins/openapi';
+import { publicationPlugin } from './plugins/publication';
 import { bundleRoutes } from './routes/bundles';
 import { type CheckinConfig, checkinRoutes } from './routes/checkins';
 import { deskRoutes } from './routes/desk';
 import { deviceRoutes } from './routes/devices';
 import { healthRoutes } from './routes/health';
-import { holderRoutes, type OtpSender } from './routes/holders';
-import { type InvestigationConfig, investigationRoutes } from './routes/investigations';
+import { holderRoutes } from './routes/holders';
+import { investigationRoutes } from './routes/investigations';
 import { keyRoutes } from './routes/keys';
 import { type OutageConfig, outageRoutes } from './routes/outages';
-import { partnerRoutes, type QuotaCounter } from './routes/partners';
+import { partnerRoutes } from './routes/partners';
 import { ErrorBody } from './routes/schemas';
 import { venueRoutes } from './routes/venues';
 import type { CheckinTokens } from './tokens';
 
 export interface AppOptions {
+  /** A migrated database (`migrate(db)` first: the app never migrates). */
   db: Db;
   /** Close `db` when the app closes (default true). */
   closeDb?: boolean;
@@ -38,8 +43,13 @@ export interface AppOptions {
   /** The one time source; tests inject a fixed clock. */
   now?: () => Date;
   bodyLimit?: number;
-  /** Check-in ingestion, investigations and the outage log (docs/checkins.md). */
-  checkins?: { ingestion?: CheckinConfig; investigations?: InvestigationConfig; outages?: OutageConfig };
+  /** Check-in ingestion and the outage log (docs/checkins.md). */
+  checkins?: { ingestion?: CheckinConfig; outages?: OutageConfig };
+  /**
+   * The check-in tokens (built from `config.checkinTokenSecret`): holders get theirs, investigations open them.
+   * Without it there is no `/v1/investigations`; the authority's routes need it.
+   */
+  checkinTokens?: CheckinTokens;
   /** The authority's routes: publication, holders, desk and partners (they need the key store and secrets). */
   authority?: AuthorityOptions;
   /** Serve the built apps at /wallet/, /scanner/ and /desk/ (a folder with one sub-folder per app). */
@@ -53,7 +63,6 @@ export interface AuthorityOptions {
   /** The SMART Health Card issuer URL (`iss`). */
   shcIssuer: string;
   otpSender: OtpSender;
-  tokens: CheckinTokens;
   quota: QuotaCounter;
 }
 
@@ -62,12 +71,6 @@ declare module 'fastify' {
     now: () => Date;
   }
 }
-
-const STATUS_CODES: Record<number, `ERR_${string}`> = {
-  404: 'ERR_NOT_FOUND',
-  413: 'ERR_PAYLOAD_TOO_LARGE',
-  415: 'ERR_UNSUPPORTED_MEDIA_TYPE',
-};
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -89,44 +92,56 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return reply.status(error.statusCode).send({ code: error.code, message: error.message });
     }
     if (error.validation) {
-      return reply.status(400).send({ code: 'ERR_VALIDATION', message: error.message });
+      return reply
+        .status(ERRORS.ERR_VALIDATION.status)
+        .send({ code: 'ERR_VALIDATION', message: error.message });
     }
     const status = error.statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
-      return reply
-        .status(status)
-        .send({ code: STATUS_CODES[status] ?? 'ERR_BAD_REQUEST', message: error.message });
+      return reply.status(status).send({ code: codeOfStatus(status), message: error.message });
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ code: 'ERR_INTERNAL', message: 'internal error' });
+    return reply
+      .status(ERRORS.ERR_INTERNAL.status)
+      .send({ code: 'ERR_INTERNAL', message: ERRORS.ERR_INTERNAL.message });
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ code: 'ERR_NOT_FOUND', message: `no route ${request.method} ${request.url}` });
+    reply
+      .status(ERRORS.ERR_NOT_FOUND.status)
+      .send({ code: 'ERR_NOT_FOUND', message: `no route ${request.method} ${request.url}` });
   });
+
+  const authority = options.authority;
+  const tokens = options.checkinTokens;
+  if (authority && !tokens) {
+    throw new ServerError(
+      'ERR_CONFIG',
+      'the authority routes need checkinTokens (config.checkinTokenSecret)',
+    );
+  }
 
   await app.register(dbPlugin, { db: options.db, closeWithApp: options.closeDb ?? true });
   await app.register(metricsPlugin);
   await app.register(openapiPlugin);
+  await app.register(auth, { partnerSecret: authority?.secret, quota: authority?.quota });
   await app.register(healthRoutes);
   await app.register(venueRoutes);
   await app.register(keyRoutes);
-  await app.register(checkinRoutes, { db: options.db, config: options.checkins?.ingestion });
-  await app.register(investigationRoutes, { db: options.db, config: options.checkins?.investigations });
-  await app.register(outageRoutes, { db: options.db, config: options.checkins?.outages });
-  const authority = options.authority;
-  if (authority) {
-    await app.register(bundleRoutes, {
-      publisher: { secret: authority.secret, shcIssuer: authority.shcIssuer },
-    });
+  await app.register(checkinRoutes, { config: options.checkins?.ingestion });
+  if (tokens) await app.register(investigationRoutes, { tokens });
+  await app.register(outageRoutes, { config: options.checkins?.outages });
+  if (authority && tokens) {
+    await app.register(publicationPlugin, { keys: authority.keys, shcIssuer: authority.shcIssuer });
+    await app.register(bundleRoutes);
     await app.register(holderRoutes, {
       keys: authority.keys,
       secret: authority.secret,
       sender: authority.otpSender,
-      tokens: authority.tokens,
+      tokens,
     });
     await app.register(deskRoutes);
     await app.register(deviceRoutes);
-    await app.register(partnerRoutes, { secret: authority.secret, quota: authority.quota });
+    await app.register(partnerRoutes, { secret: authority.secret });
   }
   if (options.appsDir !== false && options.appsDir !== undefined) {
     await app.register(appsPlugin, { dir: options.appsDir });

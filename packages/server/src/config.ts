@@ -1,5 +1,6 @@
 /** The one config reader: every setting of the server comes from the environment through `readConfig`. */
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ServerError } from './errors';
 
 export interface ServerConfig {
@@ -10,6 +11,8 @@ export interface ServerConfig {
   pgPoolSize: number;
   dataDir: string;
   keySecret: string;
+  /** The master secret of the check-in tokens (docs/checkin-tokens.md), derived once from `keySecret`. */
+  checkinTokenSecret: string;
   /** True when `keySecret` is the built-in development secret. */
   keySecretIsDevDefault: boolean;
   logLevel: string;
@@ -21,11 +24,13 @@ export interface ServerConfig {
   /** Check-in ingestion through NATS JetStream when set (`NATS_URL`); direct COPY otherwise. */
   natsUrl: string | undefined;
   /** The built apps (`GREENLIGHT_APPS_DIR`); the repository's apps/dist when unset. */
-  appsDir: string | undefined;
+  appsDir: string;
 }
 
 /** Public on purpose: it only protects demo data, and every start with it logs a warning. */
 export const DEV_KEY_SECRET = 'greenlight-development-key-secret-NOT-FOR-PRODUCTION';
+/** The repository's built apps (`npm run build -w apps`). */
+export const DEFAULT_APPS_DIR = fileURLToPath(new URL('../../../apps/dist/', import.meta.url));
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -36,6 +41,11 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ServerError('ERR_CONFIG', `${name} must be an integer from ${min} to ${max}, not '${raw}'`);
   }
   return value;
+}
+
+/** The check-in token master secret of a key secret: the one place it is derived. */
+function checkinTokenSecret(keySecret: string): string {
+  return `${keySecret}/checkin-tokens`;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
@@ -62,20 +72,22 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       'GREENLIGHT_SHC_ISSUER must be an https URL without a trailing slash',
     );
   }
+  const keySecret = keySecretIsDevDefault ? DEV_KEY_SECRET : (secret as string);
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
     databaseUrl,
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 1000),
     dataDir: resolve(cwd, env.GREENLIGHT_DATA_DIR || './data'),
-    keySecret: keySecretIsDevDefault ? DEV_KEY_SECRET : (secret as string),
+    keySecret,
+    checkinTokenSecret: checkinTokenSecret(keySecret),
     keySecretIsDevDefault,
     logLevel,
     seed: env.GREENLIGHT_SEED !== '0',
     shcIssuer,
     redisUrl: env.REDIS_URL || undefined,
     natsUrl: env.NATS_URL || undefined,
-    appsDir: env.GREENLIGHT_APPS_DIR ? resolve(cwd, env.GREENLIGHT_APPS_DIR) : undefined,
+    appsDir: env.GREENLIGHT_APPS_DIR ? resolve(cwd, env.GREENLIGHT_APPS_DIR) : DEFAULT_APPS_DIR,
   };
 }
 

@@ -1,42 +1,21 @@
-/** `startServer`: reads the environment, opens and migrates the database, seeds a fresh one, and listens. */
+/** `startServer`: reads the environment, opens the database, runs the bootstrap, and listens; stops on signals. */
 
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app';
-import { createVenueDevice } from './checkins/devices';
-import { migrateCheckins } from './checkins/schema';
-import { createStaffToken } from './checkins/staff';
+import { bootstrap } from './bootstrap';
 import { readConfig, type ServerConfig } from './config';
-import { migrate } from './db/migrate';
 import { openDb } from './db/open';
-import type { Db } from './db/types';
 import { ServerError } from './errors';
-import { runIssuance } from './issuance/job';
-import { KeyStore } from './keys/store';
-import { DEFAULT_APPS_DIR } from './plugins/apps';
-import { ConsoleOtpSender } from './routes/holders';
-import { MemoryQuotaCounter, RedisQuotaCounter } from './routes/partners';
-import { isRegistryEmpty, type SeedResult, seedDemo } from './seed/seed';
+import { ConsoleOtpSender } from './holders/otp';
+import type { KeyStore } from './keys/store';
+import { MemoryQuotaCounter, RedisQuotaCounter } from './partners/quota';
 import { CheckinTokens } from './tokens';
 
 export interface RunningServer {
   url: string;
   config: ServerConfig;
   close(): Promise<void>;
-}
-
-export function describeSeed(seed: SeedResult): string {
-  const lines = [
-    `Seeded a demo registry: ${seed.people} people, ${seed.immunizations} doses, ${seed.venues} venues.`,
-    'Demo holder logins (one-time code by phone; in development the code is printed on this console):',
-    ...seed.demoHolders.map(
-      (holder) => `  ${holder.phone}  ${holder.name} (${holder.externalId}): ${holder.shows}`,
-    ),
-    'Demo partner client (OAuth 2.0 client credentials; the secret is shown only now):',
-    `  client_id=${seed.partner.clientId}`,
-    `  client_secret=${seed.partner.clientSecret}`,
-  ];
-  return lines.join('\n');
 }
 
 export async function startServer(
@@ -58,63 +37,29 @@ export async function startServer(
     poolSize: config.pgPoolSize,
     onPoolError: (error) => logger.warn({ err: error }, 'idle database connection lost'),
   });
-  const keyStore = new KeyStore(db, { secret: config.keySecret });
+  let keyStore: KeyStore;
   try {
-    const applied = await migrate(db);
-    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-    const keys = await keyStore.ensure();
-    for (const key of keys) logger.info({ kind: key.kind, kid: key.kid }, 'key created');
-    await migrateCheckins(db);
-    if (config.seed && (await isRegistryEmpty(db))) {
-      print(describeSeed(await seedDemo(db)));
-      const desk = await createStaffToken(db, { login: 'demo-desk', role: 'staff' });
-      const investigator = await createStaffToken(db, { login: 'demo-investigator', role: 'investigator' });
-      print(`Demo staff tokens (shown only now): desk ${desk}\n  investigator ${investigator}`);
-      const { rows: venues } = await db.query<{ id: string; name: string; category: string }>(
-        'SELECT id, name, category FROM venues ORDER BY name',
-      );
-      const lines = ['Demo venue device credentials for the scanner (shown only now):'];
-      for (const venue of venues) {
-        const device = await createVenueDevice(db, venue.id);
-        lines.push(`  ${venue.name} (${venue.category}): ${device.credential}`);
-      }
-      print(lines.join('\n'));
-    }
-    // Bulk issuance before serving: every certificate is signed ahead of time, so downloads are reads.
-    const issued = await runIssuance(db, keyStore, { shcIssuer: config.shcIssuer });
-    logger.info(
-      {
-        signed: issued.signed,
-        unchanged: issued.unchanged,
-        failed: issued.failed.length,
-        perSecond: Math.round(issued.certificatesPerSecond),
-      },
-      'bulk issuance done',
-    );
+    keyStore = await bootstrap(db, config, logger, print);
   } catch (error) {
     await db.close();
     throw error;
   }
-  const tokenSecret = `${config.keySecret}/checkin-tokens`;
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1 })
     : undefined;
   const app = await buildApp({
     db,
     loggerInstance: logger,
-    checkins: {
-      ingestion: config.natsUrl ? { natsUrl: config.natsUrl } : {},
-      investigations: { tokenSecret },
-    },
+    checkins: { ingestion: config.natsUrl ? { natsUrl: config.natsUrl } : {} },
+    checkinTokens: new CheckinTokens(config.checkinTokenSecret),
     authority: {
       keys: keyStore,
       secret: config.keySecret,
       shcIssuer: config.shcIssuer,
       otpSender: new ConsoleOtpSender((line) => logger.info(line)),
-      tokens: new CheckinTokens(tokenSecret),
       quota: redis ? new RedisQuotaCounter(redis) : new MemoryQuotaCounter(),
     },
-    appsDir: config.appsDir ?? DEFAULT_APPS_DIR,
+    appsDir: config.appsDir,
   });
   if (redis) app.addHook('onClose', async () => void redis.disconnect());
   let address: string;
@@ -155,16 +100,4 @@ export function closeOnSignals(server: RunningServer, exit: (code: number) => vo
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-}
-
-/** The database named by the config, migrated: for CLI commands that work on the registry or the keys. */
-export async function openConfiguredDb(config: ServerConfig): Promise<Db> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
-  try {
-    await migrate(db);
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
-  return db;
 }

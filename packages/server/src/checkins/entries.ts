@@ -1,6 +1,7 @@
 /** Per-entry validation of a check-in batch: each entry becomes a row to store or a rejection with a code. */
+
+import type { VenueDevice } from '../auth/devices';
 import { kstDay, TOKEN_BYTES } from '../tokens/tokens';
-import type { VenueDevice } from './devices';
 import { ACCEPT_PAST_DAYS } from './partitions';
 
 export interface CheckinEntryInput {

@@ -91,11 +91,7 @@ function decode(data: Uint8Array): CheckinRow[] {
 }
 
 export function queueUnavailable(cause: unknown): ServerError {
-  return new ServerError('ERR_QUEUE_UNAVAILABLE', 'the check-in queue is unavailable; retry later', {
-    statusCode: 503,
-    retryAfter: 5,
-    cause,
-  });
+  return new ServerError('ERR_QUEUE_UNAVAILABLE', undefined, { retryAfter: 5, cause });
 }
 
 /** Creates the stream and the writers' durable consumer when missing (idempotent). */

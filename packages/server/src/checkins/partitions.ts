@@ -49,6 +49,34 @@ export async function dropExpiredCheckinPartitions(db: Db, now: Date): Promise<s
   return dropped;
 }
 
+/**
+ * Today's partitions, ensured once: at start, and again before the first write if that failed (the database was
+ * down when the app started). After one success `ready()` costs nothing; the retention job keeps them ahead.
+ */
+export class PartitionKeeper {
+  private ensured = false;
+  private pending: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {}
+
+  ready(): Promise<void> {
+    if (this.ensured) return Promise.resolve();
+    this.pending ??= ensureCheckinPartitions(this.db, this.now()).then(
+      () => {
+        this.ensured = true;
+      },
+      (error) => {
+        this.pending = undefined;
+        throw error;
+      },
+    );
+    return this.pending;
+  }
+}
+
 export interface RetentionJob {
   stop(): void;
 }

@@ -25,10 +25,7 @@ export interface CheckinSink {
 export const OVERLOAD_RETRY_AFTER_SECONDS = 1;
 
 export function overloaded(): ServerError {
-  return new ServerError('ERR_OVERLOADED', 'the check-in writers are behind; retry the same entries later', {
-    statusCode: 429,
-    retryAfter: OVERLOAD_RETRY_AFTER_SECONDS,
-  });
+  return new ServerError('ERR_OVERLOADED', undefined, { retryAfter: OVERLOAD_RETRY_AFTER_SECONDS });
 }
 
 /** Splits the rows of one request into accepted and duplicates by the set of ids that were new. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
+import { writeAudit } from '../audit';
 import { loadMigrations, migrate } from './migrate';
 
 describe.each(DB_KINDS)('database (%s)', (kind) => {
@@ -65,7 +66,7 @@ describe.each(DB_KINDS)('database (%s)', (kind) => {
   });
 
   it('keeps the audit log append-only', async () => {
-    await t.db.query("INSERT INTO audit_log (actor, action) VALUES ('test', 'probe')");
+    await writeAudit(t.db, { actor: 'test', action: 'probe' });
     await expect(t.db.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
     await expect(t.db.query("UPDATE audit_log SET actor = 'x'")).rejects.toThrow(/append-only/);
   });

@@ -1,4 +1,8 @@
-/** Applies the plain-SQL migrations in `migrations/` in order, once each, each in its own transaction. */
+/**
+ * Applies the one migration sequence, the plain-SQL files in `migrations/`, in order, once each, each in its own
+ * transaction. Versions are unique and ascending; 100 (check-ins) was numbered apart when it had its own runner and
+ * keeps its number so that applied databases keep their checksum: new migrations continue at 101.
+ */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +33,9 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
     })
     .sort((a, b) => a.version - b.version);
   migrations.forEach((migration, index) => {
-    if (migration.version !== index + 1) {
-      throw new ServerError('ERR_MIGRATION', `migrations must be numbered 001, 002, … without gaps`);
+    const previous = migrations[index - 1];
+    if (previous?.version === migration.version) {
+      throw new ServerError('ERR_MIGRATION', `two migrations are numbered ${migration.version}`);
     }
   });
   return migrations;

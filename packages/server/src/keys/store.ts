@@ -1,5 +1,10 @@
-/** The key store: CSCA, DSCs and SHC issuer keys in the `keys` table, private parts sealed, rotation by date. */
+/**
+ * The key store: CSCA, DSCs, SHC issuer keys and the publication key in the `keys` table, private parts sealed,
+ * rotation by date, an audit row for every key created.
+ */
 import {
+  type BundleSigningKey,
+  bundleSigningKey,
   bytesToBase64,
   computeKid,
   generateShcSigningKey,
@@ -7,12 +12,14 @@ import {
   shcSigningKeyFromJwk,
 } from '@greenlight/codec';
 import { uuidv7 } from 'uuidv7';
+import { writeAudit } from '../audit';
 import type { Db } from '../db/types';
 import { ServerError } from '../errors';
 import { createCsca, createDsc, ES256, generateEs256Pair, parseCertificate } from './certificates';
 import { seal, unseal } from './sealed';
 
-export type KeyKind = 'csca' | 'dsc' | 'shc';
+/** `publication` signs the bundles (docs/bundles.md); the others are the DCC and SHC chain. */
+export type KeyKind = 'csca' | 'dsc' | 'shc' | 'publication';
 
 export interface KeyRecord {
   id: string;
@@ -54,6 +61,7 @@ const DAY_MS = 86_400_000;
 const CSCA_DAYS = 3650;
 const DSC_DAYS = 365;
 const SHC_DAYS = 730;
+const PUBLICATION_KEY_DAYS = 3650;
 const DEFAULT_LEAD_HOURS = 48;
 
 interface KeyRow {
@@ -132,7 +140,7 @@ export class KeyStore {
   async rotate(kind: 'dsc' | 'shc', options: RotateOptions = {}): Promise<KeyRecord> {
     const leadHours = options.leadHours ?? DEFAULT_LEAD_HOURS;
     if (!Number.isFinite(leadHours) || leadHours < 0) {
-      throw new ServerError('ERR_VALIDATION', 'lead hours must be a number >= 0', { statusCode: 400 });
+      throw new ServerError('ERR_VALIDATION', 'lead hours must be a number >= 0');
     }
     const now = this.now();
     const signFrom = new Date(now.getTime() + leadHours * 3_600_000);
@@ -182,6 +190,40 @@ export class KeyStore {
       signFrom,
       parentId: csca.record.id,
     });
+  }
+
+  /** The key that signs the bundles: created on first use (usable at once), sealed at rest like every other. */
+  async publicationKey(now = this.now()): Promise<BundleSigningKey> {
+    const { rows } = await this.db.query<{ id: string; private_key: Uint8Array }>(
+      "SELECT id, private_key FROM keys WHERE kind = 'publication' AND retired_at IS NULL ORDER BY sign_from DESC LIMIT 1",
+    );
+    if (rows[0]) {
+      const jwk = JSON.parse(
+        new TextDecoder().decode(await unseal(new Uint8Array(rows[0].private_key), this.secret, rows[0].id)),
+      );
+      return bundleSigningKey(jwk);
+    }
+    const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair;
+    const key = await bundleSigningKey(pair.privateKey, pair.publicKey);
+    const id = uuidv7();
+    const privateJwk = await crypto.subtle.exportKey('jwk', pair.privateKey);
+    await this.insert({
+      id,
+      kind: 'publication',
+      kid: key.kid,
+      certificate: null,
+      publicJwk: key.publicJwk as unknown as Record<string, unknown>,
+      sealed: await seal(new TextEncoder().encode(JSON.stringify(privateJwk)), this.secret, id),
+      notBefore: now,
+      notAfter: new Date(now.getTime() + PUBLICATION_KEY_DAYS * DAY_MS),
+      publishAt: now,
+      signFrom: now,
+      parentId: null,
+    });
+    return key;
   }
 
   /** The DSC that signs at `at`: the newest whose `sign_from` has passed. */
@@ -281,12 +323,12 @@ export class KeyStore {
           key.signFrom,
         ],
       );
-      await tx.query('INSERT INTO audit_log (actor, action, subject, details) VALUES ($1, $2, $3, $4)', [
-        this.actor,
-        `key.create.${key.kind}`,
-        key.kid,
-        JSON.stringify({ publishAt: key.publishAt, signFrom: key.signFrom, notAfter: key.notAfter }),
-      ]);
+      await writeAudit(tx, {
+        actor: this.actor,
+        action: `key.create.${key.kind}`,
+        subject: key.kid,
+        details: { publishAt: key.publishAt, signFrom: key.signFrom, notAfter: key.notAfter },
+      });
       return toRecord(rows[0] as KeyRow);
     });
   }
@@ -298,6 +340,14 @@ export async function listKeys(db: Db, kind?: KeyKind): Promise<KeyRecord[]> {
     [kind ?? null],
   );
   return rows.map(toRecord);
+}
+
+/** The publication public keys apps pin (`/.well-known/greenlight/publication-keys.json`). */
+export async function publicationKeys(db: Db): Promise<{ keys: Record<string, unknown>[] }> {
+  const { rows } = await db.query<{ kid: string; public_jwk: Record<string, unknown> }>(
+    "SELECT kid, public_jwk FROM keys WHERE kind = 'publication' AND retired_at IS NULL ORDER BY sign_from",
+  );
+  return { keys: rows.map((r) => ({ ...r.public_jwk, kid: r.kid, use: 'sig', alg: 'ES256' })) };
 }
 
 /** Keys in the published lists at `at` (DSC trust list, SHC JWKS): published, not expired, not retired. */

@@ -1,13 +1,10 @@
 import { encodeHc1 } from '@greenlight/codec';
 import { PDFDocument } from 'pdf-lib';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { configureNodeQr } from '../../../cli/src/support/node-codec';
+import { describe, expect, it } from 'vitest';
 import { makeDsc, SAMPLE_HCERT } from '../../../codec/test/dcc-fixtures';
 import { paperPassPdf, passLines } from './pass-pdf';
 
 describe('paper pass PDF', () => {
-  beforeAll(() => configureNodeQr());
-
   it('is one A5 page titled with the holder, with the QR and a Korean font embedded', async () => {
     const dsc = await makeDsc();
     const hc1 = await encodeHc1(

@@ -5,12 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { DEFAULT_APPS_DIR } from '../config';
 
 export const APPS = ['wallet', 'scanner', 'desk'] as const;
-export const DEFAULT_APPS_DIR = fileURLToPath(new URL('../../../../apps/dist/', import.meta.url));
 
 const START_PAGE = `<!doctype html>
 <html lang="ko"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

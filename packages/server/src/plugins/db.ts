@@ -1,5 +1,6 @@
 /** Gives every route plugin `app.db` and closes the database with the app when the app owns it. */
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import type { Db } from '../db/types';
 
 declare module 'fastify' {
@@ -14,9 +15,10 @@ export interface DbPluginOptions {
   closeWithApp: boolean;
 }
 
-export async function dbPlugin(app: FastifyInstance, options: DbPluginOptions): Promise<void> {
+async function db(app: FastifyInstance, options: DbPluginOptions): Promise<void> {
   app.decorate('db', options.db);
   if (options.closeWithApp) app.addHook('onClose', () => options.db.close());
 }
-// Not encapsulated: the decoration is visible to the sibling route plugins (what fastify-plugin does).
-Object.assign(dbPlugin, { [Symbol.for('skip-override')]: true });
+
+/** Not encapsulated (fastify-plugin): the decorations are visible to the sibling route plugins. */
+export const dbPlugin = fp(db, { name: 'greenlight-db' });

@@ -2,19 +2,23 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 
-export async function openapiPlugin(app: FastifyInstance): Promise<void> {
+async function openapi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: {
         title: 'Greenlight authority server',
         version: '0.1.0',
-        description: 'Registry, keys and (later) issuance, holders, partners and signed publications.',
+        description:
+          'Registry, keys, bulk issuance, holders, partners, the desk, signed publications, check-in ingestion, investigations and the outage log.',
       },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
-Object.assign(openapiPlugin, { [Symbol.for('skip-override')]: true });
+
+/** Not encapsulated (fastify-plugin): the decorations are visible to the sibling route plugins. */
+export const openapiPlugin = fp(openapi, { name: 'greenlight-openapi' });

@@ -6,10 +6,8 @@
 import { createHash } from 'node:crypto';
 import {
   type BundleKind,
-  type BundleSigningKey,
   buildRevocationPartition,
   bundleDigest,
-  bundleSigningKey,
   bytesToBase64,
   crlDocument,
   jwksDocument,
@@ -17,11 +15,9 @@ import {
   signBundle,
 } from '@greenlight/codec';
 import { krPolicy } from '@greenlight/rules';
-import { uuidv7 } from 'uuidv7';
 import type { Db } from '../db/types';
 import { ServerError } from '../errors';
-import { seal, unseal } from '../keys/sealed';
-import { publishedKeys } from '../keys/store';
+import { type KeyStore, publishedKeys } from '../keys/store';
 
 export interface PublishedBundle {
   kind: BundleKind;
@@ -32,55 +28,12 @@ export interface PublishedBundle {
 }
 
 export interface PublisherOptions {
-  secret: string;
+  /** Holds the publication key (created on first use). */
+  keys: KeyStore;
   /** The SHC issuer URL of this authority. */
   shcIssuer: string;
   shcIssuerName?: string;
   now?: () => Date;
-}
-
-const PUBLICATION_KEY_DAYS = 3650;
-
-/** The publication key: created on first use, sealed at rest like every other private key. */
-export async function publicationKey(db: Db, secret: string, now: Date): Promise<BundleSigningKey> {
-  const { rows } = await db.query<{ id: string; private_key: Uint8Array }>(
-    "SELECT id, private_key FROM keys WHERE kind = 'publication' AND retired_at IS NULL ORDER BY sign_from DESC LIMIT 1",
-  );
-  if (rows[0]) {
-    const jwk = JSON.parse(
-      new TextDecoder().decode(await unseal(new Uint8Array(rows[0].private_key), secret, rows[0].id)),
-    );
-    return bundleSigningKey(jwk);
-  }
-  const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
-    'sign',
-    'verify',
-  ])) as CryptoKeyPair;
-  const key = await bundleSigningKey(pair.privateKey, pair.publicKey);
-  const id = uuidv7();
-  const privateJwk = await crypto.subtle.exportKey('jwk', pair.privateKey);
-  await db.query(
-    `INSERT INTO keys (id, kind, kid, country, certificate, public_jwk, private_key, not_before, not_after, publish_at,
-       sign_from)
-     VALUES ($1, 'publication', $2, 'KR', NULL, $3, $4, $5, $6, $5, $5)`,
-    [
-      id,
-      key.kid,
-      JSON.stringify(key.publicJwk),
-      await seal(new TextEncoder().encode(JSON.stringify(privateJwk)), secret, id),
-      now.toISOString(),
-      new Date(now.getTime() + PUBLICATION_KEY_DAYS * 86_400_000).toISOString(),
-    ],
-  );
-  return key;
-}
-
-/** The publication public keys apps pin (`/.well-known/greenlight/publication-keys.json`). */
-export async function publicationKeys(db: Db): Promise<{ keys: Record<string, unknown>[] }> {
-  const { rows } = await db.query<{ kid: string; public_jwk: Record<string, unknown> }>(
-    "SELECT kid, public_jwk FROM keys WHERE kind = 'publication' AND retired_at IS NULL ORDER BY sign_from",
-  );
-  return { keys: rows.map((r) => ({ ...r.public_jwk, kid: r.kid, use: 'sig', alg: 'ES256' })) };
 }
 
 async function trustListContent(db: Db, options: PublisherOptions, now: Date) {
@@ -144,7 +97,7 @@ export const BUNDLE_KINDS: BundleKind[] = ['trust-list', 'rules', 'revocation'];
 /** Publishes a new version of each bundle whose content changed; returns the latest bundle of every kind. */
 export async function publish(db: Db, options: PublisherOptions): Promise<Map<BundleKind, PublishedBundle>> {
   const now = options.now?.() ?? new Date();
-  const key = await publicationKey(db, options.secret, now);
+  const key = await options.keys.publicationKey(now);
   const out = new Map<BundleKind, PublishedBundle>();
   for (const kind of BUNDLE_KINDS) {
     const content = await contentOf(kind, db, options, now);
@@ -202,7 +155,5 @@ export async function bundleByDigest(db: Db, digest: string): Promise<PublishedB
 }
 
 export function unknownKind(kind: string): ServerError {
-  return new ServerError('ERR_BUNDLE_KIND', `no bundle kind ${kind} (${BUNDLE_KINDS.join(', ')})`, {
-    statusCode: 404,
-  });
+  return new ServerError('ERR_BUNDLE_KIND', `no bundle kind ${kind} (${BUNDLE_KINDS.join(', ')})`);
 }

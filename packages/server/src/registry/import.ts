@@ -2,6 +2,7 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { type Readable, Transform } from 'node:stream';
 import { parse } from 'csv-parse';
+import { writeAudit } from '../audit';
 import type { Db } from '../db/types';
 import { ServerError } from '../errors';
 import { fhirRows } from './fhir';
@@ -161,7 +162,6 @@ function headerColumns(header: string[]): RegistryColumn[] {
     throw new ServerError(
       'ERR_IMPORT_FORMAT',
       `the CSV header is not the registry's (docs/registry-csv.md): ${problems.join('; ')}`,
-      { statusCode: 400 },
     );
   }
   return columns as RegistryColumn[];
@@ -212,8 +212,7 @@ async function importCsv(run: ImportRun, input: Readable): Promise<void> {
     });
     await run.row(fields, info.lines);
   }
-  if (!columns)
-    throw new ServerError('ERR_IMPORT_FORMAT', 'the CSV file is empty: no header', { statusCode: 400 });
+  if (!columns) throw new ServerError('ERR_IMPORT_FORMAT', 'the CSV file is empty: no header');
 }
 
 async function importFhir(run: ImportRun, input: Readable, options: ImportOptions): Promise<void> {
@@ -249,11 +248,11 @@ export async function importRegistry(
   run.progress();
   run.summary.seconds = (performance.now() - started) / 1000;
   const { errors, ...counts } = run.summary;
-  await db.query('INSERT INTO audit_log (actor, action, details) VALUES ($1, $2, $3)', [
-    options.actor ?? 'system',
-    'registry.import',
-    JSON.stringify({ format: options.format, ...counts, firstErrors: errors.slice(0, 20) }),
-  ]);
+  await writeAudit(db, {
+    actor: options.actor ?? 'system',
+    action: 'registry.import',
+    details: { format: options.format, ...counts, firstErrors: errors.slice(0, 20) },
+  });
   return run.summary;
 }
 

@@ -1,17 +1,13 @@
 /** Check-in ingestion (`POST /v1/checkins`, venue devices) and per-venue daily counts (inspectors, owners). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { DeviceAuthenticator } from '../checkins/devices';
+import { venueCounts } from '../checkins/counts';
 import { DirectSink, type DirectSinkOptions } from '../checkins/direct';
 import { checkEntries } from '../checkins/entries';
 import { NatsSink, type NatsSinkOptions } from '../checkins/nats';
-import { startRetention } from '../checkins/partitions';
-import { prepareCheckinSchema } from '../checkins/schema';
+import { PartitionKeeper, startRetention } from '../checkins/partitions';
 import type { CheckinSink } from '../checkins/sink';
-import { authenticateStaff } from '../checkins/staff';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
-import { dayIso, parseDayIso } from '../tokens/tokens';
+import { venueExists } from '../venues/directory';
 import { errorResponse } from './schemas';
 
 export interface CheckinConfig {
@@ -26,7 +22,6 @@ export interface CheckinConfig {
 }
 
 export interface CheckinRouteOptions {
-  db: Db;
   config?: CheckinConfig;
 }
 
@@ -54,12 +49,15 @@ const CountsQuery = Type.Object({
   to: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
 });
 
-const MAX_COUNT_DAYS = 62;
-
 export const checkinRoutes: FastifyPluginAsyncTypebox<CheckinRouteOptions> = async (app, options) => {
-  const { db } = options;
+  const { db } = app;
   const config = options.config ?? {};
-  await prepareCheckinSchema(app, db);
+  const partitions = new PartitionKeeper(db, app.now);
+  try {
+    await partitions.ready();
+  } catch (error) {
+    app.log.warn({ err: error }, 'check-in partitions not ready; will retry before the first upload');
+  }
   const retention =
     config.retention === false
       ? undefined
@@ -72,18 +70,16 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<CheckinRouteOptions> = asy
           onError: (error) => app.log.warn({ err: error }, 'check-in writer'),
         })
       : new DirectSink(db, config.direct));
-  const devices = new DeviceAuthenticator(db);
   app.addHook('onClose', async () => {
     retention?.stop();
     await sink.close();
   });
 
-  const venueExists = async (venueId: string) =>
-    (await db.query('SELECT 1 FROM venues WHERE id = $1', [venueId])).rows.length > 0;
-
   app.post(
     '/v1/checkins',
     {
+      // Partitions first, as before any write; a no-op once they were ensured.
+      preHandler: [() => partitions.ready(), app.authenticate.device],
       schema: {
         tags: ['checkins'],
         summary: 'Upload a batch of check-ins from one venue device (idempotent by event id)',
@@ -98,12 +94,11 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<CheckinRouteOptions> = asy
       },
     },
     async (request) => {
-      const device = await devices.authenticate(request.headers.authorization);
       const { rows, rejected } = await checkEntries(
         request.body.entries,
-        device,
+        request.device,
         app.now().getTime(),
-        venueExists,
+        (id) => venueExists(db, id),
       );
       const { accepted, duplicates } = await sink.submit(rows);
       return { accepted, duplicates, rejected };
@@ -113,6 +108,7 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<CheckinRouteOptions> = asy
   app.get(
     '/v1/checkins/counts',
     {
+      preHandler: app.authenticate.staff(['inspector', 'investigator', 'venue_owner']),
       schema: {
         tags: ['checkins'],
         summary: 'Daily check-in counts of one venue (no personal data)',
@@ -130,32 +126,8 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<CheckinRouteOptions> = asy
       },
     },
     async (request) => {
-      const member = await authenticateStaff(db, request.headers.authorization, [
-        'inspector',
-        'investigator',
-        'venue_owner',
-      ]);
       const { venueId, from, to } = request.query;
-      if (member.role === 'venue_owner' && member.venueId !== venueId.toLowerCase()) {
-        throw new ServerError('ERR_FORBIDDEN', 'a venue owner sees only its own venue', { statusCode: 403 });
-      }
-      const first = parseDayIso(from);
-      const last = parseDayIso(to);
-      if (first === undefined || last === undefined || last < first || last - first >= MAX_COUNT_DAYS) {
-        throw new ServerError(
-          'ERR_VALIDATION',
-          `from and to must be dates, from <= to, at most ${MAX_COUNT_DAYS} days`,
-          {
-            statusCode: 400,
-          },
-        );
-      }
-      const { rows } = await db.query<{ day: string; count: number }>(
-        `SELECT to_char(day, 'YYYY-MM-DD') AS day, count(*)::int AS count FROM checkins
-         WHERE venue_id = $1 AND day BETWEEN $2::date AND $3::date GROUP BY day ORDER BY day`,
-        [venueId, dayIso(first), dayIso(last)],
-      );
-      return { venueId, days: rows };
+      return { venueId, days: await venueCounts(db, request.staff, venueId, from, to) };
     },
   );
 };

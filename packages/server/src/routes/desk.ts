@@ -3,41 +3,22 @@
  * revocations. Every action needs a staff token and leaves an audit entry.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { personName } from '@greenlight/codec';
 import { Type } from 'typebox';
-import { uuidv7 } from 'uuidv7';
-import { authenticateStaff } from '../checkins/staff';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
-import { shcRid } from '../issuance/certificates';
-import { paperPassPdf } from '../paper/pass-pdf';
+import { issueSticker, printPass } from '../desk/paper';
+import { revokeCertificate } from '../desk/revocation';
+import { searchRegistry } from '../desk/search';
+import { outageLog } from '../outages/log';
 import { errorResponse } from './schemas';
 
-export async function audit(
-  db: Db,
-  actor: string,
-  action: string,
-  subject: string | null,
-  details: object = {},
-) {
-  await db.query('INSERT INTO audit_log (actor, action, subject, details) VALUES ($1, $2, $3, $4)', [
-    actor,
-    action,
-    subject,
-    JSON.stringify(details),
-  ]);
-}
-
-const notFound = (what: string) =>
-  new ServerError('ERR_NOT_FOUND', `${what} does not exist`, { statusCode: 404 });
 const Uuid = Type.String({ format: 'uuid' });
 
 export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const staff = (header: string | undefined) => authenticateStaff(app.db, header, ['staff']);
+  const staff = app.authenticate.staff(['staff']);
 
   app.get(
     '/v1/registry/people',
     {
+      preHandler: staff,
       schema: {
         tags: ['desk'],
         summary: 'Search the registry by name, date of birth or registry number (staff)',
@@ -66,67 +47,13 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => {
-      const member = await staff(request.headers.authorization);
-      const q = request.query.q.trim();
-      const { rows } = await app.db.query<{
-        id: string;
-        external_id: string;
-        family_name: string;
-        given_name: string | null;
-        birth_date: string;
-      }>(
-        `SELECT id, external_id, family_name, given_name, birth_date FROM people
-         WHERE external_id = $1 OR birth_date = $1
-            OR (coalesce(given_name, '') || ' ' || family_name) ILIKE $2
-            OR (family_name || coalesce(given_name, '')) ILIKE $2
-            OR (coalesce(given_name_t, '') || ' ' || family_name_t) ILIKE $2
-         ORDER BY family_name, given_name LIMIT 50`,
-        [q, `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`],
-      );
-      const ids = rows.map((r) => r.id);
-      const { rows: certs } = await app.db.query<{
-        person_id: string;
-        kind: 'dcc' | 'shc';
-        issued_at: Date;
-        uci: string | null;
-        kid: string;
-      }>(
-        `SELECT c.person_id, c.kind, c.issued_at, c.uci, k.kid FROM issued_certificates c
-         JOIN keys k ON k.id = c.key_id WHERE c.person_id = ANY($1::uuid[])`,
-        [ids],
-      );
-      // A DCC is revoked by its UCI, an SHC by its rid (derived from the key and the person, never stored twice).
-      const marks = certs.map((c) => (c.kind === 'dcc' ? (c.uci ?? '') : shcRid(c.kid, c.person_id)));
-      const { rows: revoked } = await app.db.query<{ mark: string }>(
-        `SELECT coalesce(uci, reference) AS mark FROM revocations
-         WHERE uci = ANY($1::text[]) OR reference = ANY($1::text[])`,
-        [marks],
-      );
-      const revokedMarks = new Set(revoked.map((r) => r.mark));
-      await audit(app.db, member.login, 'registry.search', null, { q, results: rows.length });
-      return {
-        people: rows.map((r) => ({
-          id: r.id,
-          externalId: r.external_id,
-          name: personName(r.family_name, r.given_name),
-          birthDate: r.birth_date,
-          certificates: certs
-            .filter((c) => c.person_id === r.id)
-            .map((c) => ({
-              id: `${c.person_id}:${c.kind}`,
-              kind: c.kind,
-              issuedAt: new Date(c.issued_at).toISOString(),
-              revoked: revokedMarks.has(c.kind === 'dcc' ? (c.uci ?? '') : shcRid(c.kid, c.person_id)),
-            })),
-        })),
-      };
-    },
+    async (request) => ({ people: await searchRegistry(app.db, request.staff, request.query.q) }),
   );
 
   app.get(
     '/v1/registry/people/:id/pass.pdf',
     {
+      preHandler: staff,
       schema: {
         tags: ['desk'],
         summary: "A person's printable paper pass (staff)",
@@ -135,22 +62,17 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const member = await staff(request.headers.authorization);
-      const { rows } = await app.db.query<{ payload: string }>(
-        "SELECT payload FROM issued_certificates WHERE person_id = $1 AND kind = 'dcc'",
-        [request.params.id],
-      );
-      if (!rows[0]) throw notFound('a certificate for this person');
-      await audit(app.db, member.login, 'paper.print', request.params.id);
+      const pdf = await printPass(app.db, request.staff, request.params.id);
       reply.header('Cache-Control', 'private, no-store');
       reply.header('Content-Disposition', 'inline; filename="greenlight-pass.pdf"');
-      return reply.type('application/pdf').send(Buffer.from(await paperPassPdf(rows[0].payload)));
+      return reply.type('application/pdf').send(Buffer.from(pdf));
     },
   );
 
   app.post(
     '/v1/registry/people/:id/stickers',
     {
+      preHandler: staff,
       schema: {
         tags: ['desk'],
         summary: 'Records that a vaccination sticker was put on the person’s ID card (staff)',
@@ -162,24 +84,14 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request, reply) => {
-      const member = await staff(request.headers.authorization);
-      const { rows } = await app.db.query('SELECT 1 FROM people WHERE id = $1', [request.params.id]);
-      if (!rows[0]) throw notFound('the person');
-      const id = uuidv7();
-      const issuedAt = app.now().toISOString();
-      await app.db.query(
-        'INSERT INTO stickers (id, person_id, issued_at, issued_by) VALUES ($1, $2, $3, $4)',
-        [id, request.params.id, issuedAt, member.login],
-      );
-      await audit(app.db, member.login, 'sticker.issue', request.params.id, { sticker: id });
-      return reply.status(201).send({ id, issuedAt });
-    },
+    async (request, reply) =>
+      reply.status(201).send(await issueSticker(app.db, request.staff, request.params.id, app.now())),
   );
 
   app.get(
     '/v1/outages/log',
     {
+      preHandler: staff,
       schema: {
         tags: ['desk'],
         summary:
@@ -204,34 +116,15 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await staff(request.headers.authorization);
       const since = new Date(app.now().getTime() - (request.query.days ?? 28) * 86_400_000);
-      const { rows } = await app.db.query<{
-        id: string;
-        started_at: Date;
-        ended_at: Date | null;
-        source: string;
-        reason: string;
-      }>(
-        `SELECT id::text, started_at, ended_at, source, reason FROM outages
-         WHERE coalesce(ended_at, 'infinity') >= $1 ORDER BY started_at DESC LIMIT 500`,
-        [since.toISOString()],
-      );
-      return {
-        outages: rows.map((r) => ({
-          id: r.id,
-          startedAt: new Date(r.started_at).toISOString(),
-          endedAt: r.ended_at ? new Date(r.ended_at).toISOString() : null,
-          source: r.source,
-          reason: r.reason,
-        })),
-      };
+      return { outages: await outageLog(app.db, since) };
     },
   );
 
   app.post(
     '/v1/certificates/:id/revoke',
     {
+      preHandler: staff,
       schema: {
         tags: ['desk'],
         summary: 'Revokes a certificate; it is in the next revocation bundle (DCC) or CRL (SHC) (staff)',
@@ -245,35 +138,12 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const member = await staff(request.headers.authorization);
       const [personId, kind] = request.params.id.split(':') as [string, 'dcc' | 'shc'];
-      const { rows } = await app.db.query<{ uci: string | null; key_id: string; kid: string }>(
-        `SELECT c.uci, c.key_id, k.kid FROM issued_certificates c JOIN keys k ON k.id = c.key_id
-         WHERE c.person_id = $1 AND c.kind = $2`,
-        [personId, kind],
-      );
-      const cert = rows[0];
-      if (!cert) throw notFound('the certificate');
-      await app.db.query(
-        `INSERT INTO revocations (id, kind, uci, key_id, reference, reason, revoked_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [
-          uuidv7(),
-          kind,
-          kind === 'dcc' ? cert.uci : null,
-          cert.key_id,
-          kind === 'shc' ? shcRid(cert.kid, personId) : null,
-          request.body.reason,
-          member.login,
-        ],
-      );
-      await audit(app.db, member.login, 'certificate.revoke', personId, {
-        kind,
-        reason: request.body.reason,
-      });
-      const republish = (app as { republish?: () => Promise<void> }).republish;
-      if (republish) await republish();
-      return { revoked: true as const, republished: republish !== undefined };
+      await revokeCertificate(app.db, request.staff, personId, kind, request.body.reason);
+      // The publication plugin is registered before the desk whenever the app publishes bundles.
+      const republished = app.hasDecorator('republish');
+      if (republished) await app.republish();
+      return { revoked: true as const, republished };
     },
   );
 };

@@ -1,6 +1,7 @@
 /** Liveness (/healthz: the process answers) and readiness (/readyz: the database answers). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { pingDb } from '../db/ping';
 import { dbUnavailable, isServerError } from '../errors';
 import { errorResponse } from './schemas';
 
@@ -28,7 +29,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async () => {
       try {
-        await app.db.query('SELECT 1');
+        await pingDb(app.db);
       } catch (error) {
         app.metrics.dbUp.set(0);
         throw isServerError(error) ? error : dbUnavailable(error);

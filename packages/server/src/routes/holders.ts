@@ -1,96 +1,22 @@
 /**
- * Holders: one-time-code login (pluggable sender, attempt limits and lockout), their own and their family's
- * stored certificates (a read, never a signing request), device registration with the bindings the presentation
- * QR needs, and the daily check-in tokens.
+ * Holders: one-time-code login, their own and their family's stored certificates (a read, never a signing
+ * request), the paper pass, partner consent, device registration and the daily check-in tokens.
  */
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { base64ToBytes, bytesToBase64, hc1CoseBytes, personName, signDeviceBinding } from '@greenlight/codec';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
+import { certificatesOfSession, holderName, holderPassPdf } from '../holders/certificates';
+import { registerDevice } from '../holders/devices';
+import { OtpLogin, type OtpSettings } from '../holders/otp';
 import type { KeyStore } from '../keys/store';
-import { paperPassPdf } from '../paper/pass-pdf';
-import { type CheckinTokens, dayIso, holderNumber, kstDay } from '../tokens';
-import { setConsent } from './partners';
+import { setConsent } from '../partners/consent';
+import { type CheckinTokens, holderTokens } from '../tokens';
 import { errorResponse } from './schemas';
 
-/** Where one-time codes go: an SMS or e-mail gateway in production, the log in development. */
-export interface OtpSender {
-  send(contact: string, code: string): Promise<void>;
-}
-
-export interface HolderRoutesOptions {
+export interface HolderRoutesOptions extends OtpSettings {
   keys: KeyStore;
-  /** Keys the code hashes (HMAC): the server's key secret. */
-  secret: string;
-  sender: OtpSender;
   tokens: CheckinTokens;
-  codeTtlSeconds?: number;
-  resendSeconds?: number;
-  maxAttempts?: number;
-  lockSeconds?: number;
-  sessionDays?: number;
   /** Check-in tokens handed out per request (today and the following days). */
   tokenDays?: number;
-}
-
-/** Korean mobile numbers in any spelling (`010-…`, `+82 10 …`) become `8210…`; e-mail addresses are lower-cased. */
-export function normaliseContact(contact: string): string {
-  const trimmed = contact.trim();
-  if (trimmed.includes('@')) return trimmed.toLowerCase();
-  const digits = trimmed.replace(/\D/g, '');
-  return digits.startsWith('0') ? `82${digits.slice(1)}` : digits;
-}
-
-const unauthorised = () =>
-  new ServerError('ERR_UNAUTHORIZED', 'log in first: a valid holder session is required', {
-    statusCode: 401,
-  });
-
-interface Session {
-  personId: string;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    holder?: Session;
-  }
-}
-
-async function sessionOf(db: Db, request: FastifyRequest, now: Date): Promise<Session> {
-  const header = request.headers.authorization;
-  if (!header?.startsWith('Bearer ')) throw unauthorised();
-  const hash = createHash('sha256').update(header.slice(7)).digest('hex');
-  const { rows } = await db.query<{ person_id: string }>(
-    'SELECT person_id FROM holder_sessions WHERE token_hash = $1 AND expires_at > $2',
-    [hash, now.toISOString()],
-  );
-  if (!rows[0]) throw unauthorised();
-  return { personId: rows[0].person_id };
-}
-
-interface CertificateRow {
-  person_id: string;
-  kind: 'dcc' | 'shc';
-  payload: string;
-  family_name: string;
-  given_name: string | null;
-  relation: 'self' | 'family';
-}
-
-/** The holder's and their family's stored certificates (the people whose guardian they are). */
-async function certificatesOf(db: Db, personId: string): Promise<CertificateRow[]> {
-  const { rows } = await db.query<CertificateRow>(
-    `SELECT c.person_id, c.kind, c.payload, p.family_name, p.given_name,
-            CASE WHEN p.id = $1 THEN 'self' ELSE 'family' END AS relation
-     FROM issued_certificates c JOIN people p ON p.id = c.person_id
-     WHERE p.id = $1 OR p.guardian_id = $1
-     ORDER BY (p.id = $1) DESC, p.birth_date, c.kind`,
-    [personId],
-  );
-  return rows;
 }
 
 const Certificate = Type.Object({
@@ -103,13 +29,8 @@ const Certificate = Type.Object({
 });
 
 export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = async (app, options) => {
-  const codeTtl = (options.codeTtlSeconds ?? 300) * 1000;
-  const resend = (options.resendSeconds ?? 30) * 1000;
-  const maxAttempts = options.maxAttempts ?? 5;
-  const lock = (options.lockSeconds ?? 900) * 1000;
-  const sessionTtl = (options.sessionDays ?? 30) * 86_400_000;
-  const codeHash = (contact: string, code: string) =>
-    createHmac('sha256', options.secret).update(`otp:${contact}:${code}`).digest('hex');
+  const otp = new OtpLogin(app.db, options);
+  const holder = app.authenticate.holder;
 
   app.post(
     '/v1/auth/otp',
@@ -125,46 +46,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
         },
       },
     },
-    async (request) => {
-      const now = app.now();
-      const contact = normaliseContact(request.body.contact);
-      const { rows } = await app.db.query<{ sent_at: Date; locked_until: Date | null }>(
-        'SELECT sent_at, locked_until FROM otp_challenges WHERE contact = $1',
-        [contact],
-      );
-      const existing = rows[0];
-      if (existing?.locked_until && new Date(existing.locked_until) > now) {
-        const wait = Math.ceil((new Date(existing.locked_until).getTime() - now.getTime()) / 1000);
-        throw new ServerError('ERR_OTP_LOCKED', 'too many wrong codes; try again later', {
-          statusCode: 429,
-          retryAfter: wait,
-        });
-      }
-      if (existing && now.getTime() - new Date(existing.sent_at).getTime() < resend) {
-        const wait = Math.ceil((resend - (now.getTime() - new Date(existing.sent_at).getTime())) / 1000);
-        throw new ServerError('ERR_OTP_TOO_SOON', 'a code was just sent; wait before asking again', {
-          statusCode: 429,
-          retryAfter: wait,
-        });
-      }
-      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      await app.db.query(
-        `INSERT INTO otp_challenges (contact, code_hash, expires_at, attempts, locked_until, sent_at)
-         VALUES ($1, $2, $3, 0, NULL, $4)
-         ON CONFLICT (contact) DO UPDATE SET code_hash = EXCLUDED.code_hash, expires_at = EXCLUDED.expires_at,
-           attempts = 0, locked_until = NULL, sent_at = EXCLUDED.sent_at`,
-        [
-          contact,
-          codeHash(contact, code),
-          new Date(now.getTime() + codeTtl).toISOString(),
-          now.toISOString(),
-        ],
-      );
-      const person = await findPerson(app.db, contact);
-      // Only registered contacts get a code; the answer is the same either way (no registry enumeration).
-      if (person) await options.sender.send(contact, code);
-      return { sent: true, expiresInSeconds: codeTtl / 1000 };
-    },
+    async (request) => otp.request(request.body.contact, app.now()),
   );
 
   app.post(
@@ -185,62 +67,8 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       },
     },
     async (request) => {
-      const now = app.now();
-      const contact = normaliseContact(request.body.contact);
-      const { rows } = await app.db.query<{
-        code_hash: string;
-        expires_at: Date;
-        attempts: number;
-        locked_until: Date | null;
-      }>('SELECT code_hash, expires_at, attempts, locked_until FROM otp_challenges WHERE contact = $1', [
-        contact,
-      ]);
-      const challenge = rows[0];
-      const invalid = () =>
-        new ServerError('ERR_OTP_INVALID', 'the code is wrong or has expired', { statusCode: 401 });
-      if (!challenge) throw invalid();
-      if (challenge.locked_until && new Date(challenge.locked_until) > now) {
-        throw new ServerError('ERR_OTP_LOCKED', 'too many wrong codes; try again later', {
-          statusCode: 429,
-          retryAfter: Math.ceil((new Date(challenge.locked_until).getTime() - now.getTime()) / 1000),
-        });
-      }
-      const expected = Buffer.from(challenge.code_hash, 'hex');
-      const given = Buffer.from(codeHash(contact, request.body.code), 'hex');
-      const person = await findPerson(app.db, contact);
-      if (!person || new Date(challenge.expires_at) <= now || !timingSafeEqual(expected, given)) {
-        const attempts = challenge.attempts + 1;
-        const locked = attempts >= maxAttempts ? new Date(now.getTime() + lock).toISOString() : null;
-        await app.db.query('UPDATE otp_challenges SET attempts = $2, locked_until = $3 WHERE contact = $1', [
-          contact,
-          attempts,
-          locked,
-        ]);
-        if (locked) {
-          throw new ServerError(
-            'ERR_OTP_LOCKED',
-            `${maxAttempts} wrong codes: locked for ${lock / 60000} minutes`,
-            {
-              statusCode: 429,
-              retryAfter: lock / 1000,
-            },
-          );
-        }
-        throw invalid();
-      }
-      await app.db.query('DELETE FROM otp_challenges WHERE contact = $1', [contact]);
-      const token = randomBytes(32).toString('base64url');
-      const expiresAt = new Date(now.getTime() + sessionTtl);
-      await app.db.query(
-        'INSERT INTO holder_sessions (token_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
-        [
-          createHash('sha256').update(token).digest('hex'),
-          person,
-          now.toISOString(),
-          expiresAt.toISOString(),
-        ],
-      );
-      return { token, expiresAt: expiresAt.toISOString() };
+      const session = await otp.verify(request.body.contact, request.body.code, app.now());
+      return { token: session.token, expiresAt: session.expiresAt.toISOString() };
     },
   );
 
@@ -258,40 +86,17 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       },
     },
     async (request, reply) => {
-      // The lunchtime path: the session check and the stored certificates in one round trip.
-      const header = request.headers.authorization;
-      if (!header?.startsWith('Bearer ')) throw unauthorised();
-      const { rows } = await app.db.query<CertificateRow & { session_person: string }>(
-        `SELECT s.person_id AS session_person, c.person_id, c.kind, c.payload, p.family_name, p.given_name,
-                CASE WHEN p.id = s.person_id THEN 'self' ELSE 'family' END AS relation
-         FROM holder_sessions s
-         LEFT JOIN people p ON p.id = s.person_id OR p.guardian_id = s.person_id
-         LEFT JOIN issued_certificates c ON c.person_id = p.id
-         WHERE s.token_hash = $1 AND s.expires_at > $2
-         ORDER BY (p.id = s.person_id) DESC, p.birth_date, c.kind`,
-        [createHash('sha256').update(header.slice(7)).digest('hex'), app.now().toISOString()],
-        { prepare: 'holder-certificates' },
-      );
-      if (rows.length === 0) throw unauthorised();
+      // No preHandler: the session check is part of the one query of the lunchtime path.
+      const certificates = await certificatesOfSession(app.db, request.headers.authorization, app.now());
       reply.header('Cache-Control', 'private, no-store');
-      return {
-        certificates: rows
-          .filter((r) => r.kind !== null)
-          .map((r) => ({
-            id: `${r.person_id}:${r.kind}`,
-            personId: r.person_id,
-            name: personName(r.family_name, r.given_name),
-            relation: r.relation,
-            kind: r.kind,
-            text: r.payload,
-          })),
-      };
+      return { certificates };
     },
   );
 
   app.get(
     '/v1/me',
     {
+      preHandler: holder,
       schema: {
         tags: ['holders'],
         summary:
@@ -302,24 +107,17 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
         },
       },
     },
-    async (request) => {
-      const session = await sessionOf(app.db, request, app.now());
-      const { rows } = await app.db.query<{ family_name: string; given_name: string | null }>(
-        'SELECT family_name, given_name FROM people WHERE id = $1',
-        [session.personId],
-      );
-      const row = rows[0];
-      return {
-        personId: session.personId,
-        name: row ? personName(row.family_name, row.given_name) : '',
-      };
-    },
+    async (request) => ({
+      personId: request.holder.personId,
+      name: await holderName(app.db, request.holder.personId),
+    }),
   );
 
   for (const granted of [true, false]) {
     app.route({
       method: granted ? 'PUT' : 'DELETE',
       url: '/v1/me/partners/:clientId/consent',
+      preHandler: holder,
       schema: {
         tags: ['holders'],
         summary: granted
@@ -333,14 +131,8 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
         },
       },
       handler: async (request) => {
-        const session = await sessionOf(app.db, request, app.now());
-        await setConsent(
-          app.db,
-          session.personId,
-          (request.params as { clientId: string }).clientId,
-          granted,
-          app.now(),
-        );
+        const { clientId } = request.params as { clientId: string };
+        await setConsent(app.db, request.holder.personId, clientId, granted, app.now());
         return { consent: granted };
       },
     });
@@ -349,6 +141,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
   app.get(
     '/v1/me/certificates/:id/pass.pdf',
     {
+      preHandler: holder,
       schema: {
         tags: ['holders'],
         summary: 'The printable paper pass of one of the holder’s (or family’s) DCCs',
@@ -357,20 +150,17 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       },
     },
     async (request, reply) => {
-      const session = await sessionOf(app.db, request, app.now());
-      const cert = (await certificatesOf(app.db, session.personId)).find(
-        (r) => `${r.person_id}:${r.kind}` === request.params.id,
-      );
-      if (!cert) throw new ServerError('ERR_NOT_FOUND', 'no such certificate of yours', { statusCode: 404 });
+      const pdf = await holderPassPdf(app.db, request.holder.personId, request.params.id);
       reply.header('Cache-Control', 'private, no-store');
       reply.header('Content-Disposition', 'attachment; filename="greenlight-pass.pdf"');
-      return reply.type('application/pdf').send(Buffer.from(await paperPassPdf(cert.payload)));
+      return reply.type('application/pdf').send(Buffer.from(pdf));
     },
   );
 
   app.post(
     '/v1/me/devices',
     {
+      preHandler: holder,
       schema: {
         tags: ['holders'],
         summary: "Registers the phone's device key and returns a binding per DCC of the holder and family",
@@ -388,42 +178,21 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
         },
       },
     },
-    async (request) => {
-      const now = app.now();
-      const session = await sessionOf(app.db, request, now);
-      const devicePublicKey = base64ToBytes(request.body.publicKey);
-      if (devicePublicKey.length !== 65 || devicePublicKey[0] !== 4) {
-        throw new ServerError('ERR_DEVICE_KEY', 'the device key is not an uncompressed P-256 point', {
-          statusCode: 400,
-        });
-      }
-      await app.db.query(
-        `INSERT INTO holder_devices (person_id, public_key, registered_at) VALUES ($1, $2, $3)
-         ON CONFLICT (person_id, public_key) DO NOTHING`,
-        [session.personId, request.body.publicKey, now.toISOString()],
-      );
-      const dsc = await options.keys.signingDsc(now);
-      const bindings: Record<string, string> = {};
-      for (const row of await certificatesOf(app.db, session.personId)) {
-        if (row.kind !== 'dcc') continue;
-        const binding = await signDeviceBinding(
-          {
-            coseBytes: hc1CoseBytes(row.payload),
-            devicePublicKey,
-            issuedAt: now,
-            expiresAt: new Date(Math.min(now.getTime() + 365 * 86_400_000, dsc.record.notAfter.getTime())),
-          },
-          { kid: dsc.kidBytes, alg: 'ES256', privateKey: dsc.privateKey },
-        );
-        bindings[`${row.person_id}:dcc`] = bytesToBase64(binding);
-      }
-      return { bindings };
-    },
+    async (request) => ({
+      bindings: await registerDevice(
+        app.db,
+        options.keys,
+        request.holder.personId,
+        request.body.publicKey,
+        app.now(),
+      ),
+    }),
   );
 
   app.get(
     '/v1/me/checkin-tokens',
     {
+      preHandler: holder,
       schema: {
         tags: ['holders'],
         summary: "The holder's check-in tokens for today and the next days (docs/checkin-tokens.md)",
@@ -435,38 +204,15 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       },
     },
     async (request, reply) => {
-      const now = app.now();
-      const session = await sessionOf(app.db, request, now);
-      const holder = await holderNumber(app.db, session.personId);
-      const today = kstDay(now.getTime());
-      const days = Array.from({ length: options.tokenDays ?? 7 }, (_, i) => today + i);
+      const tokens = await holderTokens(
+        app.db,
+        options.tokens,
+        request.holder.personId,
+        app.now(),
+        options.tokenDays ?? 7,
+      );
       reply.header('Cache-Control', 'private, no-store');
-      return {
-        tokens: days.map((day) => ({
-          day: dayIso(day),
-          token: Buffer.from(options.tokens.mint(holder, day)).toString('base64url'),
-        })),
-      };
+      return { tokens };
     },
   );
 };
-
-async function findPerson(db: Db, contact: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ id: string }>(
-    `SELECT id FROM people WHERE guardian_id IS NULL AND (
-       regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') = $1 OR lower(coalesce(phone, '')) = $1)
-     ORDER BY created_at LIMIT 1`,
-    [contact],
-  );
-  return rows[0]?.id;
-}
-
-/** The development sender: the code goes to the server log (and to `codes`, for tests and the demo). */
-export class ConsoleOtpSender implements OtpSender {
-  readonly codes = new Map<string, string>();
-  constructor(private readonly log: (message: string) => void = console.log) {}
-  async send(contact: string, code: string): Promise<void> {
-    this.codes.set(contact, code);
-    this.log(`one-time code for ${contact}: ${code}`);
-  }
-}

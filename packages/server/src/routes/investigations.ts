@@ -1,38 +1,23 @@
 /** `POST /v1/investigations`: an investigator's audited contact list for one venue and time window. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { investigate } from '../checkins/investigate';
-import { prepareCheckinSchema } from '../checkins/schema';
-import { authenticateStaff } from '../checkins/staff';
-import { DEV_KEY_SECRET } from '../config';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
-import { CheckinTokens } from '../tokens/tokens';
+import { investigate } from '../investigations/investigate';
+import type { CheckinTokens } from '../tokens/tokens';
 import { errorResponse } from './schemas';
 
-export interface InvestigationConfig {
-  /** The master secret of check-in tokens (at least 32 bytes); the development secret when absent. */
-  tokenSecret?: string;
-}
-
 export interface InvestigationRouteOptions {
-  db: Db;
-  config?: InvestigationConfig;
+  /** Opens the check-in tokens: built once from `config.checkinTokenSecret`. */
+  tokens: CheckinTokens;
 }
-
-const MAX_WINDOW_MS = 7 * 86_400_000;
 
 export const investigationRoutes: FastifyPluginAsyncTypebox<InvestigationRouteOptions> = async (
   app,
   options,
 ) => {
-  const { db } = options;
-  await prepareCheckinSchema(app, db);
-  const tokens = new CheckinTokens(options.config?.tokenSecret ?? `${DEV_KEY_SECRET}/checkin-tokens`);
-
   app.post(
     '/v1/investigations',
     {
+      preHandler: app.authenticate.staff(['investigator']),
       schema: {
         tags: ['investigations'],
         summary: 'Contact list of one venue and time window (investigators; audited)',
@@ -69,20 +54,13 @@ export const investigationRoutes: FastifyPluginAsyncTypebox<InvestigationRouteOp
       },
     },
     async (request) => {
-      const member = await authenticateStaff(db, request.headers.authorization, ['investigator']);
-      const from = new Date(request.body.from);
-      const to = new Date(request.body.to);
-      if (!(from < to) || to.getTime() - from.getTime() > MAX_WINDOW_MS) {
-        throw new ServerError('ERR_VALIDATION', 'from must be before to, and the window at most 7 days', {
-          statusCode: 400,
-        });
-      }
-      return investigate(db, tokens, {
-        investigator: member.login,
-        venueId: request.body.venueId.toLowerCase(),
-        from,
-        to,
-        reason: request.body.reason,
+      const { venueId, from, to, reason } = request.body;
+      return investigate(app.db, options.tokens, {
+        investigator: request.staff.login,
+        venueId,
+        from: new Date(from),
+        to: new Date(to),
+        reason,
       });
     },
   );

@@ -30,7 +30,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['keys'],
         summary:
-          'Published DSCs, in the DCC Gateway trust-list shape (unsigned; the signed bundle comes later)',
+          'Published DSCs, in the DCC Gateway trust-list shape (unsigned; the signed one is /v1/bundles/trust-list)',
         response: {
           200: Type.Object({ certificates: Type.Array(DscEntry) }),
           503: errorResponse('ERR_DB_UNAVAILABLE'),

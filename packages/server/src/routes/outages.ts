@@ -1,11 +1,8 @@
 /** The outage log: `GET /v1/outages?at=` (was the pass system degraded then?) and staff declarations. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { OutageProbe, outagesAt, recordOutage } from '../checkins/outages';
-import { prepareCheckinSchema } from '../checkins/schema';
-import { authenticateStaff } from '../checkins/staff';
-import type { Db } from '../db/types';
 import { ServerError } from '../errors';
+import { OutageProbe, outagesAt, recordOutage } from '../outages/log';
 import { errorResponse } from './schemas';
 
 export interface OutageConfig {
@@ -14,7 +11,6 @@ export interface OutageConfig {
 }
 
 export interface OutageRouteOptions {
-  db: Db;
   config?: OutageConfig;
 }
 
@@ -28,14 +24,12 @@ const OutageBody = Type.Object({
 
 function parseMoment(text: string, name: string): Date {
   const ms = Date.parse(text);
-  if (Number.isNaN(ms))
-    throw new ServerError('ERR_VALIDATION', `${name} must be an ISO 8601 date-time`, { statusCode: 400 });
+  if (Number.isNaN(ms)) throw new ServerError('ERR_VALIDATION', `${name} must be an ISO 8601 date-time`);
   return new Date(ms);
 }
 
 export const outageRoutes: FastifyPluginAsyncTypebox<OutageRouteOptions> = async (app, options) => {
-  const { db } = options;
-  await prepareCheckinSchema(app, db);
+  const { db } = app;
   const interval = options.config?.probeIntervalMs ?? 5000;
   if (interval > 0) {
     const probe = new OutageProbe(db, app.now, (error) => app.log.warn({ err: error }, 'outage probe')).start(
@@ -68,6 +62,7 @@ export const outageRoutes: FastifyPluginAsyncTypebox<OutageRouteOptions> = async
   app.post(
     '/v1/outages',
     {
+      preHandler: app.authenticate.staff(['staff']),
       schema: {
         tags: ['outages'],
         summary: 'Declare an outage (staff)',
@@ -86,19 +81,18 @@ export const outageRoutes: FastifyPluginAsyncTypebox<OutageRouteOptions> = async
       },
     },
     async (request, reply) => {
-      const member = await authenticateStaff(db, request.headers.authorization, ['staff']);
       const startedAt = parseMoment(request.body.startedAt, 'startedAt');
       const endedAt =
         request.body.endedAt === undefined ? null : parseMoment(request.body.endedAt, 'endedAt');
       if (endedAt && endedAt < startedAt) {
-        throw new ServerError('ERR_VALIDATION', 'endedAt is before startedAt', { statusCode: 400 });
+        throw new ServerError('ERR_VALIDATION', 'endedAt is before startedAt');
       }
       const id = await recordOutage(db, {
         startedAt,
         endedAt,
         source: 'staff',
         reason: request.body.reason,
-        declaredBy: member.login,
+        declaredBy: request.staff.login,
       });
       return reply.status(201).send({ id });
     },

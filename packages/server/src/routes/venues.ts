@@ -1,6 +1,7 @@
 /** The venue directory (names and categories; the categories feed the rules bundle). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { listVenues } from '../venues/directory';
 import { errorResponse } from './schemas';
 
 const Venue = Type.Object({
@@ -32,12 +33,7 @@ export const venueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { category, limit } = request.query;
-      const { rows } = await app.db.query<{ id: string; name: string; category: string; address: string }>(
-        `SELECT id, name, category, address FROM venues
-         WHERE $1::text IS NULL OR category = $1 ORDER BY name LIMIT $2`,
-        [category ?? null, limit],
-      );
-      return { venues: rows };
+      return { venues: await listVenues(app.db, category, limit) };
     },
   );
 };

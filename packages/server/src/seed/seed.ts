@@ -1,18 +1,12 @@
 /** The demo registry of a fresh install: synthetic people (Korean and English names), doses, venues, a partner. */
-import { randomBytes, scrypt } from 'node:crypto';
-import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
 import { personName } from '@greenlight/codec';
 import { uuidv7 } from 'uuidv7';
+import { writeAudit } from '../audit';
+import { hashSecret } from '../auth/partners';
 import type { Db } from '../db/types';
 import { checkRow, isRowError, type RegistryRecord, type RowFields } from '../registry/record';
 import { linkGuardians, writeBatch } from '../registry/writer';
-
-const scryptAsync = promisify(scrypt) as (
-  password: string,
-  salt: Buffer,
-  keylen: number,
-  options: object,
-) => Promise<Buffer>;
 
 /** mulberry32: small, fast and the same on every machine, so the demo registry is the same everywhere. */
 export function prng(seed: number): () => number {
@@ -106,14 +100,6 @@ function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** scrypt$N$r$p$salt$hash, all hex; the partner secret itself is never stored. */
-export async function hashSecret(secret: string): Promise<string> {
-  const salt = randomBytes(16);
-  const [N, r, p] = [16384, 8, 1];
-  const hash = await scryptAsync(secret, salt, 32, { N, r, p });
-  return `scrypt$${N}$${r}$${p}$${salt.toString('hex')}$${hash.toString('hex')}`;
-}
-
 export async function isRegistryEmpty(db: Db): Promise<boolean> {
   const { rows } = await db.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM people) AS any');
   return !rows[0]?.any;
@@ -198,11 +184,11 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedR
      ON CONFLICT (client_id) DO UPDATE SET secret_hash = EXCLUDED.secret_hash`,
     [uuidv7(), partner.clientId, 'Demo wallet partner', await hashSecret(partner.clientSecret), 600],
   );
-  await db.query('INSERT INTO audit_log (actor, action, details) VALUES ($1, $2, $3)', [
-    'system',
-    'seed.demo',
-    JSON.stringify({ people: count, venues: DEMO_VENUES.length, partner: partner.clientId }),
-  ]);
+  await writeAudit(db, {
+    actor: 'system',
+    action: 'seed.demo',
+    details: { people: count, venues: DEMO_VENUES.length, partner: partner.clientId },
+  });
   const adults = new Map(records.filter((record) => record.phone !== null).map((r) => [r.externalId, r]));
   const chosen = [showcase.boosted, showcase.parent, showcase.unvaccinated, ...adults.keys()]
     .filter((id): id is string => id !== undefined && adults.has(id))

@@ -1,5 +1,6 @@
 /** The 8-byte holder number that check-in tokens carry, one per registry person (never the person id itself). */
 import type { Db } from '../db/types';
+import { type CheckinTokens, dayIso, kstDay } from './tokens';
 
 export async function holderNumber(db: Db, personId: string): Promise<bigint> {
   const { rows } = await db.query<{ holder_number: string }>(
@@ -11,4 +12,20 @@ export async function holderNumber(db: Db, personId: string): Promise<bigint> {
   );
   if (!rows[0]) throw new Error(`no holder number for ${personId}`);
   return BigInt(rows[0].holder_number);
+}
+
+/** The holder's check-in tokens for today (KST) and the following `days - 1` days, base64url. */
+export async function holderTokens(
+  db: Db,
+  tokens: CheckinTokens,
+  personId: string,
+  now: Date,
+  days = 7,
+): Promise<{ day: string; token: string }[]> {
+  const holder = await holderNumber(db, personId);
+  const today = kstDay(now.getTime());
+  return Array.from({ length: days }, (_, i) => today + i).map((day) => ({
+    day: dayIso(day),
+    token: Buffer.from(tokens.mint(holder, day)).toString('base64url'),
+  }));
 }

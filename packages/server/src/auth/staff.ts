@@ -39,19 +39,16 @@ export async function authenticateStaff(
 ): Promise<StaffMember> {
   const token = header === undefined ? undefined : /^Bearer (st_[A-Za-z0-9_-]{43})$/.exec(header)?.[1];
   if (!token) {
-    throw new ServerError('ERR_STAFF_UNAUTHORIZED', 'a staff token is required: Authorization: Bearer st_…', {
-      statusCode: 401,
-    });
+    throw new ServerError('ERR_STAFF_UNAUTHORIZED', 'a staff token is required: Authorization: Bearer st_…');
   }
   const { rows } = await db.query<{ login: string; role: StaffRole; venue_id: string | null }>(
     'SELECT login, role, venue_id FROM staff_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
     [hashToken(token)],
   );
   const row = rows[0];
-  if (!row)
-    throw new ServerError('ERR_STAFF_UNAUTHORIZED', 'unknown or revoked staff token', { statusCode: 401 });
+  if (!row) throw new ServerError('ERR_STAFF_UNAUTHORIZED', 'unknown or revoked staff token');
   if (!roles.includes(row.role)) {
-    throw new ServerError('ERR_FORBIDDEN', `this needs the role ${roles.join(' or ')}`, { statusCode: 403 });
+    throw new ServerError('ERR_FORBIDDEN', `this needs the role ${roles.join(' or ')}`);
   }
   return { login: row.login, role: row.role, venueId: row.venue_id };
 }

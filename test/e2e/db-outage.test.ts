@@ -5,11 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app';
-import { migrate } from '../../src/db/migrate';
-import { openPostgres } from '../../src/db/postgres';
-import type { Db } from '../../src/db/types';
-import { adminQuery, createPostgresDatabase } from '../databases';
+import { buildApp } from '../../packages/server/src/app';
+import { migrate } from '../../packages/server/src/db/migrate';
+import { openPostgres } from '../../packages/server/src/db/postgres';
+import type { Db } from '../../packages/server/src/db/types';
+import { adminQuery, createPostgresDatabase } from '../../packages/server/test/databases';
 
 async function expectUnavailable(app: FastifyInstance, url: string): Promise<void> {
   const started = performance.now();

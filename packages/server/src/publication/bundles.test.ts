@@ -9,10 +9,9 @@ import {
 import { parsePolicy } from '@greenlight/rules';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorityApp } from '../../test/authority-app';
 import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
-import { buildApp } from '../app';
 import { KeyStore } from '../keys/store';
-import { bundleRoutes } from './bundles';
 
 const SECRET = 'a test secret that is long enough to derive a key';
 const now = new Date('2022-01-20T00:00:00Z');
@@ -25,11 +24,7 @@ describe.each(DB_KINDS)('signed bundles over HTTP (%s)', (kind) => {
     t = await testDb(kind);
     keys = new KeyStore(t.db, { secret: SECRET, now: () => now });
     await keys.ensure();
-    app = await buildApp({ db: t.db, closeDb: false, logger: false, now: () => now });
-    await app.register(bundleRoutes, {
-      publisher: { secret: SECRET, shcIssuer: 'https://greenlight.example', now: () => now },
-    });
-    await app.ready();
+    app = await authorityApp(t.db, { keys, secret: SECRET, now: () => now });
   });
   afterAll(async () => {
     await app?.close();

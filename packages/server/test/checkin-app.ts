@@ -1,8 +1,9 @@
 /** Test support: the app with test settings for the check-in plugins (no timers, a fixed token secret). */
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app';
-import type { Db } from '../db/types';
-import type { CheckinConfig } from '../routes/checkins';
+import { buildApp } from '../src/app';
+import type { Db } from '../src/db/types';
+import type { CheckinConfig } from '../src/routes/checkins';
+import { CheckinTokens } from '../src/tokens';
 
 export const TEST_TOKEN_SECRET = 'test-checkin-token-secret-0123456789abcdef';
 
@@ -11,11 +12,8 @@ export async function checkinApp(db: Db, ingestion: CheckinConfig = {}): Promise
     db,
     closeDb: false,
     logger: false,
-    checkins: {
-      ingestion: { retention: false, ...ingestion },
-      investigations: { tokenSecret: TEST_TOKEN_SECRET },
-      outages: { probeIntervalMs: 0 },
-    },
+    checkins: { ingestion: { retention: false, ...ingestion }, outages: { probeIntervalMs: 0 } },
+    checkinTokens: new CheckinTokens(TEST_TOKEN_SECRET),
   });
   await app.ready();
   return app;

@@ -8,12 +8,11 @@ import {
 } from '@greenlight/codec';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorityApp } from '../../test/authority-app';
 import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
-import { buildApp } from '../app';
 import { runIssuance } from '../issuance/job';
 import { KeyStore, publishedKeys } from '../keys/store';
-import { CheckinTokens } from '../tokens';
-import { ConsoleOtpSender, holderRoutes, normaliseContact } from './holders';
+import { ConsoleOtpSender, normaliseContact } from './otp';
 
 const SECRET = 'a test secret that is long enough to derive a key';
 let clock = new Date('2022-01-20T03:00:00Z');
@@ -58,14 +57,13 @@ describe.each(DB_KINDS)('holders (%s)', (kind) => {
     await keys.ensure();
     await seed(t);
     await runIssuance(t.db, keys, { shcIssuer: 'https://greenlight.example', now: clock });
-    app = await buildApp({ db: t.db, closeDb: false, logger: false, now: () => clock });
-    await app.register(holderRoutes, {
+    app = await authorityApp(t.db, {
       keys,
       secret: SECRET,
-      sender,
-      tokens: new CheckinTokens('a check-in token master secret of 32+ bytes'),
+      now: () => clock,
+      otpSender: sender,
+      tokenSecret: 'a check-in token master secret of 32+ bytes',
     });
-    await app.ready();
   });
   afterAll(async () => {
     await app?.close();

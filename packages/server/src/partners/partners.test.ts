@@ -1,15 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorityApp } from '../../test/authority-app';
 import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
-import { buildApp } from '../app';
-import { migrateCheckins } from '../checkins/schema';
+import { hashSecret } from '../auth/partners';
+import { ConsoleOtpSender } from '../holders/otp';
 import { runIssuance } from '../issuance/job';
 import { KeyStore } from '../keys/store';
-import { hashSecret } from '../seed/seed';
-import { CheckinTokens } from '../tokens';
-import { ConsoleOtpSender, holderRoutes } from './holders';
-import { MemoryQuotaCounter, partnerRoutes, RedisQuotaCounter } from './partners';
+import { RedisQuotaCounter } from './quota';
 
 const SECRET = 'a test secret that is long enough to derive a key';
 const now = new Date('2022-01-20T03:00:10Z');
@@ -22,7 +20,6 @@ describe.each(DB_KINDS)('partner apps (%s)', (kind) => {
   const sender = new ConsoleOtpSender(() => undefined);
   beforeAll(async () => {
     t = await testDb(kind);
-    await migrateCheckins(t.db);
     const keys = new KeyStore(t.db, { secret: SECRET, now: () => now });
     await keys.ensure();
     await t.db.query(
@@ -42,15 +39,13 @@ describe.each(DB_KINDS)('partner apps (%s)', (kind) => {
        VALUES ($1, 'toss', 'Toss', $2, 5)`,
       [PARTNER, await hashSecret('toss-secret-0123456789')],
     );
-    app = await buildApp({ db: t.db, closeDb: false, logger: false, now: () => now });
-    await app.register(holderRoutes, {
+    app = await authorityApp(t.db, {
       keys,
       secret: SECRET,
-      sender,
-      tokens: new CheckinTokens('x'.repeat(32)),
+      now: () => now,
+      otpSender: sender,
+      tokenSecret: 'x'.repeat(32),
     });
-    await app.register(partnerRoutes, { secret: SECRET, quota: new MemoryQuotaCounter() });
-    await app.ready();
   });
   afterAll(async () => {
     await app?.close();

@@ -1,14 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureNodeQr } from '../../../cli/src/support/node-codec';
+import { authorityApp } from '../../test/authority-app';
 import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
-import { buildApp } from '../app';
-import { migrateCheckins } from '../checkins/schema';
-import { createStaffToken } from '../checkins/staff';
+import { createStaffToken } from '../auth/staff';
 import { runIssuance } from '../issuance/job';
 import { KeyStore } from '../keys/store';
-import { bundleRoutes } from './bundles';
-import { deskRoutes } from './desk';
 
 const SECRET = 'a test secret that is long enough to derive a key';
 const now = new Date('2022-01-20T03:00:00Z');
@@ -20,9 +16,7 @@ describe.each(DB_KINDS)('desk (%s)', (kind) => {
   let staffToken: string;
   let inspectorToken: string;
   beforeAll(async () => {
-    configureNodeQr();
     t = await testDb(kind);
-    await migrateCheckins(t.db);
     const keys = new KeyStore(t.db, { secret: SECRET, now: () => now });
     await keys.ensure();
     await t.db.query(
@@ -39,12 +33,7 @@ describe.each(DB_KINDS)('desk (%s)', (kind) => {
     await runIssuance(t.db, keys, { shcIssuer: 'https://greenlight.example', now });
     staffToken = await createStaffToken(t.db, { login: 'desk-1', role: 'staff' });
     inspectorToken = await createStaffToken(t.db, { login: 'insp-1', role: 'inspector' });
-    app = await buildApp({ db: t.db, closeDb: false, logger: false, now: () => now });
-    await app.register(bundleRoutes, {
-      publisher: { secret: SECRET, shcIssuer: 'https://greenlight.example' },
-    });
-    await app.register(deskRoutes);
-    await app.ready();
+    app = await authorityApp(t.db, { keys, secret: SECRET, now: () => now });
   });
   afterAll(async () => {
     await app?.close();

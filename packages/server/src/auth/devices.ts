@@ -32,7 +32,7 @@ export async function createVenueDevice(
 }
 
 export function unauthorized(message: string): ServerError {
-  return new ServerError('ERR_DEVICE_UNAUTHORIZED', message, { statusCode: 401 });
+  return new ServerError('ERR_DEVICE_UNAUTHORIZED', message);
 }
 
 export class DeviceAuthenticator {

@@ -1,4 +1,5 @@
 /** The outage log: periods when the pass system was degraded, from the health probe and staff declarations. */
+import { pingDb } from '../db/ping';
 import type { Db } from '../db/types';
 
 export interface Outage {
@@ -40,13 +41,39 @@ export async function outagesAt(db: Db, at: Date): Promise<Outage[]> {
      WHERE started_at <= $1 AND (ended_at IS NULL OR ended_at >= $1) ORDER BY started_at`,
     [at],
   );
-  return rows.map((row) => ({
+  return rows.map(toOutage);
+}
+
+/** The outages that ended after `since` or are still open, newest first (at most 500). */
+export async function outageLog(db: Db, since: Date): Promise<Outage[]> {
+  const { rows } = await db.query<{
+    id: string;
+    started_at: Date;
+    ended_at: Date | null;
+    source: 'probe' | 'staff';
+    reason: string;
+  }>(
+    `SELECT id::text, started_at, ended_at, source, reason FROM outages
+     WHERE coalesce(ended_at, 'infinity') >= $1 ORDER BY started_at DESC LIMIT 500`,
+    [since.toISOString()],
+  );
+  return rows.map(toOutage);
+}
+
+function toOutage(row: {
+  id: string;
+  started_at: Date;
+  ended_at: Date | null;
+  source: 'probe' | 'staff';
+  reason: string;
+}): Outage {
+  return {
     id: row.id,
     startedAt: new Date(row.started_at).toISOString(),
     endedAt: row.ended_at === null ? null : new Date(row.ended_at).toISOString(),
     source: row.source,
     reason: row.reason,
-  }));
+  };
 }
 
 /**
@@ -74,7 +101,7 @@ export class OutageProbe {
   async probe(): Promise<boolean> {
     const at = this.now();
     try {
-      await this.db.query('SELECT 1');
+      await pingDb(this.db);
     } catch (error) {
       this.downSince ??= at;
       this.lastError = (error as Error).message;

@@ -1,5 +1,7 @@
 /** An investigation: the check-ins of one venue in a window, their tokens opened to people, audited. */
+import { writeAudit } from '../audit';
 import type { Db } from '../db/types';
+import { ServerError } from '../errors';
 import type { CheckinTokens } from '../tokens/tokens';
 import { kstDay } from '../tokens/tokens';
 
@@ -24,7 +26,11 @@ export interface InvestigationResult {
   unopened: number;
 }
 
+/** The longest window one investigation may read. */
+export const MAX_WINDOW_MS = 7 * 86_400_000;
+
 /**
+ * Throws ERR_VALIDATION (400) unless `from` < `to` and the window is at most 7 days.
  * Reads the window, opens the tokens and writes the audit entry in one transaction: no lookup without its audit
  * row. The audit row holds the reason and the number of contacts, never the contacts themselves.
  */
@@ -33,7 +39,11 @@ export async function investigate(
   tokens: CheckinTokens,
   request: { investigator: string; venueId: string; from: Date; to: Date; reason: string },
 ): Promise<InvestigationResult> {
-  const { venueId, from, to } = request;
+  const { from, to } = request;
+  const venueId = request.venueId.toLowerCase();
+  if (!(from < to) || to.getTime() - from.getTime() > MAX_WINDOW_MS) {
+    throw new ServerError('ERR_VALIDATION', 'from must be before to, and the window at most 7 days');
+  }
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<{ day: number; at: Date; method: string; token: Uint8Array | null }>(
       `SELECT (day - DATE '1970-01-01') AS day, at, method, token FROM checkins
@@ -87,23 +97,20 @@ export async function investigate(
         method: entry.method,
       });
     }
-    const { rows: audit } = await tx.query<{ id: string }>(
-      `INSERT INTO audit_log (actor, action, subject, details) VALUES ($1, 'checkin.investigation', $2, $3)
-       RETURNING id::text AS id`,
-      [
-        request.investigator,
-        venueId,
-        JSON.stringify({
-          reason: request.reason,
-          from: from.toISOString(),
-          to: to.toISOString(),
-          checkins: rows.length,
-          contacts: contacts.length,
-        }),
-      ],
-    );
+    const investigationId = await writeAudit(tx, {
+      actor: request.investigator,
+      action: 'checkin.investigation',
+      subject: venueId,
+      details: {
+        reason: request.reason,
+        from: from.toISOString(),
+        to: to.toISOString(),
+        checkins: rows.length,
+        contacts: contacts.length,
+      },
+    });
     return {
-      investigationId: (audit[0] as { id: string }).id,
+      investigationId,
       venueId,
       from: from.toISOString(),
       to: to.toISOString(),

@@ -1,0 +1,84 @@
+/**
+ * The signed bundles in memory: published at start and every `refreshSeconds`, so that the lunchtime crowd of
+ * scanners never reaches the database. Decorates `app.republish` (after a revocation or a key rotation) and
+ * `app.publication` (what the bundle routes serve).
+ */
+import type { BundleKind } from '@greenlight/codec';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { KeyStore } from '../keys/store';
+import { publicationKeys } from '../keys/store';
+import { bundleByDigest, type PublishedBundle, publish } from '../publication/publisher';
+
+export interface PublicationPluginOptions {
+  keys: KeyStore;
+  /** The SHC issuer URL of this authority (`iss`). */
+  shcIssuer: string;
+  /** How often the in-memory copy is refreshed from the database (default 30 s). */
+  refreshSeconds?: number;
+}
+
+export type ServedBundle = PublishedBundle & { etag: string };
+
+export interface Publication {
+  /** The latest bundle of `kind`, published now if none is in memory yet. */
+  latest(kind: BundleKind): Promise<ServedBundle | undefined>;
+  /** A bundle at its content address: from memory when it is the latest, else from the database. */
+  byDigest(kind: BundleKind, digest: string): Promise<PublishedBundle | undefined>;
+  /** The publication public keys (JWKs) that apps pin. */
+  keys(): Promise<{ keys: Record<string, unknown>[] }>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Publishes what changed (after a revocation or a key rotation) and refreshes the served copies. */
+    republish: () => Promise<void>;
+    publication: Publication;
+  }
+}
+
+async function publication(app: FastifyInstance, options: PublicationPluginOptions): Promise<void> {
+  const served = new Map<BundleKind, ServedBundle>();
+  let keys: { keys: Record<string, unknown>[] } = { keys: [] };
+
+  const refresh = async () => {
+    const latest = await publish(app.db, { keys: options.keys, shcIssuer: options.shcIssuer, now: app.now });
+    for (const [kind, bundle] of latest) served.set(kind, { ...bundle, etag: `"${bundle.digest}"` });
+    keys = await publicationKeys(app.db);
+  };
+  app.decorate('republish', refresh);
+  app.decorate('publication', {
+    async latest(kind) {
+      if (!served.has(kind)) await refresh();
+      return served.get(kind);
+    },
+    async byDigest(kind, digest) {
+      const current = served.get(kind);
+      return current?.digest === digest ? current : bundleByDigest(app.db, digest);
+    },
+    async keys() {
+      if (keys.keys.length === 0) await refresh();
+      return keys;
+    },
+  } satisfies Publication);
+
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    await refresh();
+    timer = setInterval(
+      () => {
+        refresh().catch((error) =>
+          app.log.warn({ err: error }, 'bundle refresh failed; serving the last good copies'),
+        );
+      },
+      (options.refreshSeconds ?? 30) * 1000,
+    );
+    timer.unref();
+  });
+  app.addHook('onClose', async () => clearInterval(timer));
+}
+
+export const publicationPlugin = fp(publication, {
+  name: 'greenlight-publication',
+  dependencies: ['greenlight-db'],
+});

@@ -1,0 +1,39 @@
+/** Test support: the app with the authority's routes (publication, holders, desk, partners) on a test database. */
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app';
+import type { Db } from '../src/db/types';
+import { ConsoleOtpSender, type OtpSender } from '../src/holders/otp';
+import type { KeyStore } from '../src/keys/store';
+import { MemoryQuotaCounter } from '../src/partners/quota';
+import { CheckinTokens } from '../src/tokens';
+
+export const TEST_SHC_ISSUER = 'https://greenlight.example';
+
+export async function authorityApp(
+  db: Db,
+  options: {
+    keys: KeyStore;
+    secret: string;
+    now: () => Date;
+    otpSender?: OtpSender;
+    tokenSecret?: string;
+  },
+): Promise<FastifyInstance> {
+  const app = await buildApp({
+    db,
+    closeDb: false,
+    logger: false,
+    now: options.now,
+    checkins: { ingestion: { retention: false }, outages: { probeIntervalMs: 0 } },
+    checkinTokens: new CheckinTokens(options.tokenSecret ?? 'a check-in token master secret of 32+ bytes'),
+    authority: {
+      keys: options.keys,
+      secret: options.secret,
+      shcIssuer: TEST_SHC_ISSUER,
+      otpSender: options.otpSender ?? new ConsoleOtpSender(() => undefined),
+      quota: new MemoryQuotaCounter(),
+    },
+  });
+  await app.ready();
+  return app;
+}
