@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { bytesToBase64url as base64url } from '@greenlight/codec';
+import { kstDay } from '@greenlight/rules';
 import type { FastifyInstance } from 'fastify';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +11,7 @@ import { createStaffToken } from '../auth/staff';
 import type { Db } from '../db/types';
 import { OutageProbe } from '../outages/log';
 import { holderNumber } from '../tokens/holders';
-import { base64url, CheckinTokens, kstDay } from '../tokens/tokens';
+import { CheckinTokens } from '../tokens/tokens';
 import { dropExpiredCheckinPartitions, ensureCheckinPartitions } from './partitions';
 
 const VENUE = '0190a000-0000-7000-8000-0000000000a1';

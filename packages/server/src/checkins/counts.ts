@@ -1,8 +1,10 @@
 /** Daily check-in counts of one venue, for inspectors, investigators and the venue's owner: no personal data. */
+
+import { dayIso } from '@greenlight/rules';
 import type { StaffMember } from '../auth/staff';
 import type { Db } from '../db/types';
 import { ServerError } from '../errors';
-import { dayIso, parseDayIso } from '../tokens/tokens';
+import { parseDayIso } from '../tokens/tokens';
 
 export const MAX_COUNT_DAYS = 62;
 

@@ -1,18 +1,28 @@
 /** Per-entry validation of a check-in batch: each entry becomes a row to store or a rejection with a code. */
-
+import { CHECKIN_METHODS, type CheckinEntry, type CheckinMethod } from '@greenlight/codec';
+import { kstDay } from '@greenlight/rules';
+import { type Static, Type } from 'typebox';
 import type { VenueDevice } from '../auth/devices';
-import { kstDay, TOKEN_BYTES } from '../tokens/tokens';
+import { TOKEN_BYTES } from '../tokens/tokens';
 import { ACCEPT_PAST_DAYS } from './partitions';
 
-export interface CheckinEntryInput {
-  eventId: string;
-  venueId: string;
-  at: string;
-  method: string;
-  token?: string | undefined;
-}
+/**
+ * The request schema of one entry: the codec's `CheckinEntry` wire format, with every field a bounded string so
+ * that one bad entry is rejected on its own (a code per entry) instead of failing the whole batch.
+ */
+export const CheckinEntrySchema = Type.Object({
+  eventId: Type.String({ maxLength: 64 }),
+  venueId: Type.String({ maxLength: 64 }),
+  at: Type.String({ maxLength: 64 }),
+  method: Type.String({ maxLength: 32 }),
+  token: Type.Optional(Type.String({ maxLength: 64 })),
+});
 
-export type CheckinMethod = 'presentation' | 'paper' | 'manual';
+export type CheckinEntryInput = Static<typeof CheckinEntrySchema>;
+
+// Every entry of the wire format is a request the schema admits (checked by the compiler, not at run time).
+const _wireEntryFitsSchema = (entry: CheckinEntry): CheckinEntryInput => entry;
+void _wireEntryFitsSchema;
 
 /** A validated entry, as stored. */
 export interface CheckinRow {
@@ -45,7 +55,7 @@ export const MAX_FUTURE_MS = 5 * 60_000;
 const UUIDV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
-const METHODS = new Set<string>(['presentation', 'paper', 'manual']);
+const METHODS = new Set<string>(CHECKIN_METHODS);
 
 /** Milliseconds since the epoch in a UUIDv7 (its first 48 bits). */
 export function uuidv7Time(id: string): number {

@@ -3,6 +3,7 @@
  * repeats) and answers after the publish ack; writer workers fetch, COPY, commit, then ack the messages.
  */
 import { createHash } from 'node:crypto';
+import type { CheckinMethod } from '@greenlight/codec';
 import {
   AckPolicy,
   type Consumer,
@@ -17,7 +18,7 @@ import {
 } from 'nats';
 import type { Db } from '../db/types';
 import { ServerError } from '../errors';
-import type { CheckinMethod, CheckinRow } from './entries';
+import type { CheckinRow } from './entries';
 import { JetStreamPublisher } from './jetstream-publisher';
 import { type CheckinSink, overloaded, type SinkResult, type SinkStats } from './sink';
 import { writeCheckins } from './store';

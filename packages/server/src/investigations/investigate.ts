@@ -1,9 +1,10 @@
 /** An investigation: the check-ins of one venue in a window, their tokens opened to people, audited. */
+
+import { kstDay } from '@greenlight/rules';
 import { writeAudit } from '../audit';
 import type { Db } from '../db/types';
 import { ServerError } from '../errors';
 import type { CheckinTokens } from '../tokens/tokens';
-import { kstDay } from '../tokens/tokens';
 
 export interface Contact {
   personId: string;

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  BUNDLE_KINDS,
   type BundleKind,
   buildRevocationPartition,
   bundleDigest,
@@ -91,8 +92,6 @@ async function contentOf(kind: BundleKind, db: Db, options: PublisherOptions, no
   if (kind === 'rules') return krPolicy;
   return revocationContent(db);
 }
-
-export const BUNDLE_KINDS: BundleKind[] = ['trust-list', 'rules', 'revocation'];
 
 /** Publishes a new version of each bundle whose content changed; returns the latest bundle of every kind. */
 export async function publish(db: Db, options: PublisherOptions): Promise<Map<BundleKind, PublishedBundle>> {

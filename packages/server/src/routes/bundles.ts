@@ -4,10 +4,10 @@
  * memory (`plugins/publication.ts`).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { BundleKind } from '@greenlight/codec';
+import { BUNDLE_KINDS, type BundleKind } from '@greenlight/codec';
 import { Type } from 'typebox';
 import { ServerError } from '../errors';
-import { BUNDLE_KINDS, unknownKind } from '../publication/publisher';
+import { unknownKind } from '../publication/publisher';
 import { errorResponse } from './schemas';
 
 const LATEST_CACHE = 'public, max-age=60, must-revalidate';

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { venueCounts } from '../checkins/counts';
 import { DirectSink, type DirectSinkOptions } from '../checkins/direct';
-import { checkEntries } from '../checkins/entries';
+import { CheckinEntrySchema, checkEntries } from '../checkins/entries';
 import { NatsSink, type NatsSinkOptions } from '../checkins/nats';
 import { PartitionKeeper, startRetention } from '../checkins/partitions';
 import type { CheckinSink } from '../checkins/sink';
@@ -27,15 +27,9 @@ export interface CheckinRouteOptions {
 
 const MAX_ENTRIES = 1000;
 
-const Entry = Type.Object({
-  eventId: Type.String({ maxLength: 64 }),
-  venueId: Type.String({ maxLength: 64 }),
-  at: Type.String({ maxLength: 64 }),
-  method: Type.String({ maxLength: 32 }),
-  token: Type.Optional(Type.String({ maxLength: 64 })),
+const CheckinBatch = Type.Object({
+  entries: Type.Array(CheckinEntrySchema, { minItems: 1, maxItems: MAX_ENTRIES }),
 });
-
-const CheckinBatch = Type.Object({ entries: Type.Array(Entry, { minItems: 1, maxItems: MAX_ENTRIES }) });
 
 const CheckinResult = Type.Object({
   accepted: Type.Array(Type.String()),

@@ -1,6 +1,7 @@
+import { dayIso, kstDay } from '@greenlight/rules';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CheckinTokens, dayIso, kstDay, parseDayIso } from './tokens';
+import { CheckinTokens, parseDayIso } from './tokens';
 
 const SECRET = 'test-checkin-token-secret-0123456789abcdef';
 const tokens = new CheckinTokens(SECRET);

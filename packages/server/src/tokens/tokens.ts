@@ -1,23 +1,13 @@
 /** Check-in tokens: deterministic authenticated encryption of (holder number, KST day) under a per-day key. */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { dayIso } from '@greenlight/rules';
 
 export const TOKEN_BYTES = 16;
-const KST_OFFSET_MS = 9 * 3600_000;
 const DAY_MS = 86_400_000;
 const HOLDER_MAX = 2n ** 64n - 1n;
 const DAY_MAX = 2 ** 32 - 1;
 const SALT = 'greenlight/checkin-tokens/v1';
 const CACHED_DAYS = 64;
-
-/** The Korean calendar day (UTC+9, no daylight saving) of a moment, as days since 1970-01-01. */
-export function kstDay(ms: number): number {
-  return Math.floor((ms + KST_OFFSET_MS) / DAY_MS);
-}
-
-/** `YYYY-MM-DD` of a day number. */
-export function dayIso(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
 
 /** The day number of `YYYY-MM-DD`, or undefined when it is not such a date. */
 export function parseDayIso(text: string): number | undefined {
@@ -91,8 +81,4 @@ export class CheckinTokens {
     if (!timingSafeEqual(plain.subarray(12), CheckinTokens.tag(keys.mac, plain))) return undefined;
     return plain.readBigUInt64BE(0);
   }
-}
-
-export function base64url(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('base64url');
 }
