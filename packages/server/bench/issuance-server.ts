@@ -4,11 +4,11 @@
  * development sender would print. Reads DATABASE_URL (or GREENLIGHT_DATA_DIR) and PORT; prints "ready <url>".
  */
 import { buildApp } from '../src/app';
+import { MemoryQuotaCounter } from '../src/auth/quota';
 import { readConfig } from '../src/config';
 import { openDb } from '../src/db/open';
 import type { OtpSender } from '../src/holders/otp';
 import { KeyStore } from '../src/keys/store';
-import { MemoryQuotaCounter } from '../src/partners/quota';
 import { CheckinTokens } from '../src/tokens';
 
 const SECRET = process.env.BENCH_SECRET ?? 'bench-secret-bench-secret-bench-secret-0';

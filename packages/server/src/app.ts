@@ -7,11 +7,11 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import { auth } from './auth/plugin';
+import type { QuotaCounter } from './auth/quota';
 import type { Db } from './db/types';
 import { codeOfStatus, ERRORS, isServerError, ServerError } from './errors';
 import type { OtpSender } from './holders/otp';
 import type { KeyStore } from './keys/store';
-import type { QuotaCounter } from './partners/quota';
 import { appsPlugin } from './plugins/apps';
 import { dbPlugin } from './plugins/db';
 import { metricsPlugin } from './plugins/metrics';

@@ -3,13 +3,13 @@
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app';
+import { MemoryQuotaCounter, RedisQuotaCounter } from './auth/quota';
 import { bootstrap } from './bootstrap';
 import { readConfig, type ServerConfig } from './config';
 import { openDb } from './db/open';
 import { ServerError } from './errors';
 import { ConsoleOtpSender } from './holders/otp';
 import type { KeyStore } from './keys/store';
-import { MemoryQuotaCounter, RedisQuotaCounter } from './partners/quota';
 import { CheckinTokens } from './tokens';
 
 export interface RunningServer {

@@ -1,10 +1,10 @@
 /** Test support: the app with the authority's routes (publication, holders, desk, partners) on a test database. */
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app';
+import { MemoryQuotaCounter } from '../src/auth/quota';
 import type { Db } from '../src/db/types';
 import { ConsoleOtpSender, type OtpSender } from '../src/holders/otp';
 import type { KeyStore } from '../src/keys/store';
-import { MemoryQuotaCounter } from '../src/partners/quota';
 import { CheckinTokens } from '../src/tokens';
 
 export const TEST_SHC_ISSUER = 'https://greenlight.example';

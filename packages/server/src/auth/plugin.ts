@@ -6,10 +6,10 @@
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { ServerError } from '../errors';
-import type { QuotaCounter } from '../partners/quota';
 import { DeviceAuthenticator, type VenueDevice } from './devices';
 import { type HolderSession, verifyHolderSession } from './holders';
 import { type PartnerClient, verifyPartnerToken } from './partners';
+import type { QuotaCounter } from './quota';
 import { authenticateStaff, type StaffMember, type StaffRole } from './staff';
 
 export interface AuthPluginOptions {

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorityApp } from '../../test/authority-app';
 import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
 import { hashSecret } from '../auth/partners';
+import { RedisQuotaCounter } from '../auth/quota';
 import { ConsoleOtpSender } from '../holders/otp';
 import { runIssuance } from '../issuance/job';
 import { KeyStore } from '../keys/store';
-import { RedisQuotaCounter } from './quota';
 
 const SECRET = 'a test secret that is long enough to derive a key';
 const now = new Date('2022-01-20T03:00:10Z');
