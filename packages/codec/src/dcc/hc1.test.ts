@@ -59,6 +59,42 @@ describe('HC1 encode and verify', () => {
     expect(report.steps.find((s) => s.name === 'KEYUSAGE')?.code).toBe('ERR_X509_KEY_USAGE');
   });
 
+  it.each([
+    [
+      'only non-DCC purposes (TLS client auth, e-mail protection)',
+      ['1.3.6.1.5.5.7.3.2', '1.3.6.1.5.5.7.3.4'],
+      'valid',
+    ],
+    ['the vaccination OID', ['1.3.6.1.4.1.1847.2021.1.2'], 'valid'],
+    [
+      'the vaccination OID in the .0. arc, among TLS purposes',
+      ['1.3.6.1.5.5.7.3.2', '1.3.6.1.4.1.0.1847.2021.1.2'],
+      'valid',
+    ],
+    ['the test OID only', ['1.3.6.1.4.1.1847.2021.1.1'], 'invalid'],
+    [
+      'the recovery OID in the .0. arc, among TLS purposes',
+      ['1.3.6.1.5.5.7.3.2', '1.3.6.1.4.1.0.1847.2021.1.3'],
+      'invalid',
+    ],
+  ] as const)(
+    'reads a DSC whose EKU lists %s as DCC key usage says (hcert spec, Appendix A)',
+    async (_, ekus, verdict) => {
+      const dsc = await makeDsc({ ekus: [...ekus] });
+      const text = await encodeHc1(SAMPLE_HCERT, { signer: dsc.signer, issuer: 'KR', issuedAt, expiresAt });
+      const report = await verifyHc1(text, dsc.trust, { now });
+      expect(report.verdict).toBe(verdict);
+      expect(report.steps.find((s) => s.name === 'KEYUSAGE')?.ok).toBe(verdict === 'valid');
+    },
+  );
+
+  it('keeps the strict EKU reading as an option', async () => {
+    const dsc = await makeDsc({ ekus: ['1.3.6.1.5.5.7.3.2'] });
+    const text = await encodeHc1(SAMPLE_HCERT, { signer: dsc.signer, issuer: 'KR', issuedAt, expiresAt });
+    const report = await verifyHc1(text, dsc.trust, { now, ekuPolicy: 'strict' });
+    expect(report.steps.find((s) => s.name === 'KEYUSAGE')?.code).toBe('ERR_X509_KEY_USAGE');
+  });
+
   it('detects any single changed byte of the signed COSE', async () => {
     const dsc = await makeDsc();
     const text = await encodeHc1(SAMPLE_HCERT, { signer: dsc.signer, issuer: 'KR', issuedAt, expiresAt });
