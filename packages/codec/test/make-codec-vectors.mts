@@ -372,9 +372,7 @@ async function shc(
   folder: string,
   name: string,
   description: string,
-  make: (
-    k: Awaited<ReturnType<typeof generateShcSigningKey>>,
-  ) => Promise<{
+  make: (k: Awaited<ReturnType<typeof generateShcSigningKey>>) => Promise<{
     input: string;
     crls?: unknown[];
     crlVersion?: number;
