@@ -519,6 +519,24 @@ await shc(
 );
 await shc(
   'shc-revocation',
+  'rid-twice-with-timestamps',
+  'a CRL that lists one rid twice with different timestamps (which cut-off holds is ambiguous)',
+  async (key) => ({
+    input: await card(key),
+    crlVersion: 2,
+    crls: [crl(key, { rids: ['other1.1600000000', 'other1.1700000000'] })],
+  }),
+  closed('ERR_SHC_CRL_RID'),
+);
+await shc(
+  'shc-revocation',
+  'crl-ahead-of-key',
+  'crlVersion 1 and a CRL with ctr 2: newer than the key set, used, with a warning',
+  async (key) => ({ input: await card(key), crlVersion: 1, crls: [crl(key, {})] }),
+  expected('valid', [], ['WARN_SHC_CRL_AHEAD']),
+);
+await shc(
+  'shc-revocation',
   'no-crl',
   'crlVersion 1 and no CRL: the step is open, with a warning',
   async (key) => ({ input: await card(key), crlVersion: 1 }),

@@ -105,6 +105,16 @@ describe('CRL validation: a key that declares crlVersion fails closed on a CRL i
     ['an empty timestamp', { rids: ['lHKzqFUMjhs.'] }, 'ERR_SHC_CRL_RID'],
     ['padding', { rids: ['lHKzqFUMjhs='] }, 'ERR_SHC_CRL_RID'],
     ['a duplicate entry', { rids: ['AQPCj4wwk6Mt', 'AQPCj4wwk6Mt'] }, 'ERR_SHC_CRL_RID'],
+    [
+      'one rid twice with different timestamps',
+      { rids: ['XkNHp2Iyk0Y.1638311286', 'XkNHp2Iyk0Y.1638300000'] },
+      'ERR_SHC_CRL_RID',
+    ],
+    [
+      'one rid with and without a timestamp',
+      { rids: ['XkNHp2Iyk0Y', 'XkNHp2Iyk0Y.1638300000'] },
+      'ERR_SHC_CRL_RID',
+    ],
   ] as const)('%s', (_, patch, code) => {
     expect(crlProblem(crl(patch), 2)?.code).toBe(code);
     const status = revocationStatus(key, [crl(patch)], 'other', 0);

@@ -84,8 +84,9 @@ const CRL_ENTRY_RE = /^([A-Za-z0-9_-]{1,24})(?:\.(\d{1,12}))?$/;
  * Whether a CRL can be relied on for a key that declares `crlVersion` (SMART Health Cards spec, "Revocation"):
  * `method` is `"rid"` (the one method the spec defines), `ctr` is a positive integer no lower than the key's
  * `crlVersion` (a lower one is a cached copy from before the issuer's latest revocations), and every `rids` entry
- * is a well-formed rid, optionally with a `.timestamp` suffix, listed once. Returns the first problem (staleness
- * last), or `undefined` for a usable CRL.
+ * is a well-formed rid, optionally with a `.timestamp` suffix, each rid listed once. Returns the first problem
+ * (staleness last), or `undefined` for a usable CRL. A `ctr` above `crlVersion` is usable: the CRL is newer than the
+ * key set the verifier holds and still lists every earlier revocation.
  */
 export function crlProblem(
   crl: ShcCrl,
@@ -105,13 +106,16 @@ export function crlProblem(
     };
   const seen = new Set<string>();
   for (const entry of crl.rids) {
-    if (!CRL_ENTRY_RE.test(entry))
+    const match = CRL_ENTRY_RE.exec(entry);
+    if (!match)
       return {
         code: 'ERR_SHC_CRL_RID',
         message: `CRL entry ${JSON.stringify(entry)} is not a rid of at most 24 base64url characters with an optional .timestamp`,
       };
-    if (seen.has(entry)) return { code: 'ERR_SHC_CRL_RID', message: `CRL entry ${entry} is listed twice` };
-    seen.add(entry);
+    // One rid listed twice, even with different timestamps, leaves open which cut-off holds: refused as ambiguous.
+    if (seen.has(match[1]!))
+      return { code: 'ERR_SHC_CRL_RID', message: `CRL lists rid ${match[1]} more than once` };
+    seen.add(match[1]!);
   }
   if (crl.ctr < crlVersion)
     return {
