@@ -29,8 +29,8 @@ export function configureQrWriter(source: WasmSource): void {
   writerReady = prepareWriter({ overrides: overrides(source), fireImmediately: true });
 }
 
-/** Every QR code text found in a PNG, JPEG or SVG image (SVG needs `configureSvgRasterizer`). */
-export async function readQrImage(image: Uint8Array): Promise<string[]> {
+/** The valid QR results in a PNG, JPEG or SVG image (SVG needs `configureSvgRasterizer`). */
+async function readQrResults(image: Uint8Array) {
   if (!readerReady)
     throw new GreenlightError('qr', 'ERR_QR_NOT_CONFIGURED', 'configureQrReader() was not called');
   await readerReady;
@@ -41,7 +41,12 @@ export async function readQrImage(image: Uint8Array): Promise<string[]> {
   } catch (cause) {
     throw new GreenlightError('qr', 'ERR_QR_IMAGE', 'the image could not be read', { cause });
   }
-  return results.filter((r) => r.isValid).map((r) => r.text);
+  return results.filter((r) => r.isValid);
+}
+
+/** Every QR code text found in a PNG, JPEG or SVG image (SVG needs `configureSvgRasterizer`). */
+export async function readQrImage(image: Uint8Array): Promise<string[]> {
+  return (await readQrResults(image)).map((r) => r.text);
 }
 
 /** One QR symbol read from an image, with the facts of its encoding that content checks may need. */
@@ -60,35 +65,23 @@ export interface QrSymbol {
 
 /** Every QR code in a PNG, JPEG or SVG image, with its version, error-correction level and first segment. */
 export async function readQrSymbols(image: Uint8Array): Promise<QrSymbol[]> {
-  if (!readerReady)
-    throw new GreenlightError('qr', 'ERR_QR_NOT_CONFIGURED', 'configureQrReader() was not called');
-  await readerReady;
-  if (isSvg(image)) image = await svgToPng(image);
-  let results: Awaited<ReturnType<typeof readBarcodes>>;
-  try {
-    results = await readBarcodes(new Uint8Array(image), { formats: ['QRCode'], tryHarder: true });
-  } catch (cause) {
-    throw new GreenlightError('qr', 'ERR_QR_IMAGE', 'the image could not be read', { cause });
-  }
-  return results
-    .filter((r) => r.isValid)
-    .map((r) => {
-      let extra: { Version?: unknown; ECLevel?: unknown; DataMask?: unknown } = {};
-      try {
-        extra = JSON.parse(r.extra || '{}');
-      } catch {
-        // The extra facts are optional: a reader build without them still gives the text.
-      }
-      const version = Number(extra.Version ?? r.version) || 0;
-      const ecLevel = String(extra.ECLevel ?? r.ecLevel ?? '');
-      const symbol: QrSymbol = { text: r.text, version, ecLevel };
-      const mask = Number(extra.DataMask);
-      if (r.symbol && version > 0 && Number.isInteger(mask)) {
-        const segment = firstSegment(r.symbol, version, mask, r.bytes);
-        if (segment) symbol.firstSegment = segment;
-      }
-      return symbol;
-    });
+  return (await readQrResults(image)).map((r) => {
+    let extra: { Version?: unknown; ECLevel?: unknown; DataMask?: unknown } = {};
+    try {
+      extra = JSON.parse(r.extra || '{}');
+    } catch {
+      // The extra facts are optional: a reader build without them still gives the text.
+    }
+    const version = Number(extra.Version ?? r.version) || 0;
+    const ecLevel = String(extra.ECLevel ?? r.ecLevel ?? '');
+    const symbol: QrSymbol = { text: r.text, version, ecLevel };
+    const mask = Number(extra.DataMask);
+    if (r.symbol && version > 0 && Number.isInteger(mask)) {
+      const segment = firstSegment(r.symbol, version, mask, r.bytes);
+      if (segment) symbol.firstSegment = segment;
+    }
+    return symbol;
+  });
 }
 
 const MASKS: ((row: number, col: number) => boolean)[] = [
