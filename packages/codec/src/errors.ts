@@ -44,7 +44,14 @@ export const CWT_ERROR_CODES = [
 ] as const;
 export type CwtErrorCode = (typeof CWT_ERROR_CODES)[number];
 
-export const HCERT_ERROR_CODES = ['ERR_HCERT_SCHEMA', 'ERR_HCERT_VALUESET'] as const;
+export const HCERT_ERROR_CODES = [
+  'ERR_HCERT_SCHEMA',
+  'ERR_HCERT_VALUESET',
+  'ERR_HCERT_EVENTS',
+  'ERR_HCERT_DATE',
+  'ERR_HCERT_DOSE',
+  'ERR_HCERT_FIELD_TYPE',
+] as const;
 export type HcertErrorCode = (typeof HCERT_ERROR_CODES)[number];
 
 export const X509_ERROR_CODES = [
@@ -52,7 +59,6 @@ export const X509_ERROR_CODES = [
   'ERR_X509_KEY_UNSUPPORTED',
   'ERR_X509_EXPIRED',
   'ERR_X509_KEY_USAGE',
-  // New X.509 codes (CRL checks) go here.
 ] as const;
 export type X509ErrorCode = (typeof X509_ERROR_CODES)[number];
 
@@ -114,20 +120,28 @@ export const SHC_ERROR_CODES = [
   'ERR_SHC_CRL_FORMAT',
   'ERR_SHC_DIRECTORY_FORMAT',
   'ERR_SHC_TOO_LARGE_FOR_QR',
-  // New SHC error codes (CRL, DEFLATE) go here.
+  'ERR_SHC_ZLIB',
+  'ERR_SHC_CRL_METHOD',
+  'ERR_SHC_CRL_STALE',
+  'ERR_SHC_CRL_CTR',
+  'ERR_SHC_CRL_RID',
+  'ERR_SHC_CRL_MISSING',
 ] as const;
 export type ShcErrorCode = (typeof SHC_ERROR_CODES)[number];
 
 /** SHC near-misses: reported as step warnings, never as a failure (see the README's SHC decisions). */
 export const SHC_WARNING_CODES = [
   'WARN_SHC_WHITESPACE',
-  'WARN_SHC_ZLIB',
+  'WARN_SHC_BOM',
+  'WARN_SHC_CHUNK_TOO_LARGE',
+  'WARN_SHC_QR_VERSION',
+  'WARN_SHC_QR_SEGMENTS',
   'WARN_SHC_CHUNKED',
   'WARN_SHC_QR_TOO_LARGE',
   'WARN_SHC_LEGACY_CLAIMS',
   'WARN_SHC_NBF_FUTURE',
   'WARN_SHC_CRL_MISSING',
-  'WARN_SHC_CRL_STALE',
+  'WARN_SHC_CRL_AHEAD',
   'WARN_SHC_FHIR_VERSION',
   'WARN_SHC_FHIR_FULLURL',
   'WARN_SHC_FHIR_REFERENCE',
@@ -135,7 +149,6 @@ export const SHC_WARNING_CODES = [
   'WARN_SHC_FHIR_PATIENT',
   'WARN_SHC_FHIR_IMMUNIZATION',
   'WARN_SHC_FHIR_OBSERVATION',
-  // New SHC near-miss warnings go here.
 ] as const;
 export type ShcWarningCode = (typeof SHC_WARNING_CODES)[number];
 

@@ -124,8 +124,8 @@ export {
   verifyPresentation,
 } from './presentation/glp1';
 export { configureSvgRasterizer, isSvg, svgToPng } from './qr/svg';
-export type { WasmSource } from './qr/zxing';
-export { configureQrReader, configureQrWriter, qrPng, qrSvg, readQrImage } from './qr/zxing';
+export type { QrSymbol, WasmSource } from './qr/zxing';
+export { configureQrReader, configureQrWriter, qrPng, qrSvg, readQrImage, readQrSymbols } from './qr/zxing';
 export type {
   CertificateType,
   ClinicalSummary,
@@ -153,8 +153,11 @@ export type { ExtractedShc, ShcClaims, ShcForm, VerifyShcOptions } from './shc/c
 export {
   extractShcJws,
   HEALTH_CARD_TYPE,
+  MAX_QR_CHUNK_JWS,
+  MAX_QR_VERSION,
   MAX_SINGLE_QR_JWS,
   parseShcClaims,
+  shcQrSymbolWarnings,
   verifyShc,
   verifyShcText,
 } from './shc/card';
@@ -172,8 +175,8 @@ export {
 } from './shc/issue';
 export type { ShcChunk } from './shc/numeric';
 export { jwsToNumeric, numericToJws, parseShcQrText, shcNumeric, shcQrToJws } from './shc/numeric';
-export type { RevocationStatus, ShcCrl, ShcIssuer, ShcJwk } from './shc/trust';
-export { checkIssuerKey, parseShcCrl, revocationStatus, ShcTrustStore } from './shc/trust';
+export type { RevocationStatus, ShcCrl, ShcCrlProblemCode, ShcIssuer, ShcJwk } from './shc/trust';
+export { checkIssuerKey, crlProblem, parseShcCrl, revocationStatus, ShcTrustStore } from './shc/trust';
 export { checkX5c } from './shc/x5c';
 export type { Dsc, EkuPolicy } from './x509/dsc';
 export { computeKid, DCC_EKU, dscMaySign, parseDsc } from './x509/dsc';

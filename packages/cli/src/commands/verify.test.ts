@@ -270,7 +270,10 @@ describe.skipIf(!suite)('greenlight conformance dcc', () => {
     expect(lines).toHaveLength(156);
     expect(Object.keys(lines[0].observed)).toHaveLength(12);
     expect(lines.find((l) => l.file === 'common/2DCode/raw/Q1.json')?.observed.PICTUREDECODE).toBe(false);
-    expect(out.at(-1)).toBe('145 passed, 11 failed');
+    // IS/3 expects the stricter key-usage reading that the hcert spec (Appendix A) does not make: a known issue,
+    // listed in the codec's conformance test, so the count has one more failure than before that fix.
+    expect(out.at(-1)).toBe('144 passed, 12 failed');
+    expect(lines.find((l) => l.file === 'IS/2DCode/raw/3.json')?.observed.KEYUSAGE).toBe(true);
     expect(readFileSync(join(suite!, 'known_issues.csv'), 'utf8')).toContain('ES,401');
   });
 });

@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testdataPath } from '../../../../test/support/testdata';
+import { base64ToBytes } from '../encoding/bytes';
 import { configureNodeQr, findDccTestFiles, loadDccSchemas } from '../node';
 import { readQrImage } from '../qr/zxing';
 import { conformanceMismatches, observeConformanceFile, parseSuiteTime } from './conformance';
+import { verifyHc1 } from './hc1';
+import { DscTrustList } from './trust-list';
 
 /**
  * Files whose flags this verifier does not reproduce, each with the reason (see the suite's SOURCE.md quirks).
@@ -22,6 +25,17 @@ const DOCUMENTED_MISMATCHES: Record<string, { steps: string[]; reason: string }>
       },
     ]),
   ),
+  [
+    'IS/2DCode/raw/3.json',
+    {
+      steps: ['KEYUSAGE'],
+      reason:
+        'its DSC lists only the ICAO document-signer EKU (2.23.136.1.1.14.2) and the file expects KEYUSAGE false; the ' +
+        'hcert spec (Appendix A, "Key Usage Policy Identifiers") says a DSC without any DCC OID is valid for all ' +
+        'three types, the flag is disputed upstream, and reading it strictly would refuse every Spanish DSC (TLS ' +
+        'client auth and e-mail protection only)',
+    },
+  ],
   ...['1', '5'].map((n) => [
     `PL/1.3.0/2DCode/raw/${n}.json`,
     {
@@ -64,6 +78,32 @@ describe.skipIf(!suite)('EU DCC public conformance suite', () => {
     }
     expect(unexpected).toEqual([]);
     expect(documentedSeen.sort()).toEqual(Object.keys(DOCUMENTED_MISMATCHES).sort());
+  });
+
+  it('verifies every ES file at its own clock: DSCs with only TLS and e-mail EKUs may sign every type', async () => {
+    const dir = join(suite!, 'ES', '2DCode', 'raw');
+    const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+    expect(names.length).toBe(27);
+    // 11xx and 21xx carry a VALIDATIONCLOCK before their iat and no EXPECTEDEXPIRATIONCHECK: the suite does not
+    // test their time, and a clock before issuance is rightly not yet valid.
+    const clockBeforeIat = ['1101', '1102', '1103', '2101', '2102', '2103'].map((n) => `${n}.json`);
+    const outcomes: string[] = [];
+    for (const name of names) {
+      const file = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+      if (clockBeforeIat.includes(name)) expect(file.EXPECTEDRESULTS.EXPECTEDEXPIRATIONCHECK).toBeUndefined();
+      const trust = await DscTrustList.fromCertificates([{ der: base64ToBytes(file.TESTCTX.CERTIFICATE) }]);
+      const report = await verifyHc1(file.PREFIX, trust, {
+        now: parseSuiteTime(file.TESTCTX.VALIDATIONCLOCK)!,
+      });
+      expect(report.steps.find((s) => s.name === 'KEYUSAGE')).toEqual({ name: 'KEYUSAGE', ok: true });
+      const failedSteps = report.steps.filter((s) => s.ok === false).map((s) => `${s.name}:${s.code}`);
+      outcomes.push(`${name} ${report.verdict} ${failedSteps.join(',')}`.trim());
+    }
+    expect(outcomes).toEqual(
+      names.map((n) =>
+        clockBeforeIat.includes(n) ? `${n} invalid EXPIRATIONCHECK:ERR_CWT_NOT_YET_VALID` : `${n} valid`,
+      ),
+    );
   });
 
   it('reads the known_issues rows (ES 401-403, P-384 keys under ES256) as verifying', async () => {

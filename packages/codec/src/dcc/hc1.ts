@@ -15,7 +15,7 @@ import { GreenlightError } from '../errors';
 import { failedStep, type VerificationReport, type VerificationStep } from '../report';
 import { type RevocationList, revocationHashes } from '../revocation/dcc';
 import { dscMaySign, type EkuPolicy } from '../x509/dsc';
-import { type Hcert, hcertHolder, hcertType } from './hcert';
+import { checkHcertEvents, checkHcertFields, type Hcert, hcertHolder, hcertType } from './hcert';
 import { type SchemaSet, validateHcertSchema } from './schema';
 import type { DscTrustList, TrustedDsc } from './trust-list';
 import { type ValueSets, valueSetProblems } from './valuesets';
@@ -59,6 +59,7 @@ export interface VerifyHc1Options {
   schemas?: SchemaSet;
   /** Whether a schema failure fails the verdict (default false: reported only). */
   schemaFailsVerdict?: boolean;
+  /** Which extended key usages restrict a DSC (default `dcc-only`, the hcert spec's rule; see `dscMaySign`). */
   ekuPolicy?: EkuPolicy;
   /** Value sets; without them the value-set step is reported as not run. Never decisive. */
   valueSets?: ValueSets;
@@ -186,6 +187,11 @@ export async function verifyHcertCose(
       });
     }
   }
+
+  // Decisive, unlike the schema step: a verdict is never built on a payload whose event or field values a policy
+  // would have to guess at.
+  run('EVENTS', () => checkHcertEvents(claims.hcert));
+  run('FIELDS', () => checkHcertFields(claims.hcert));
 
   const schema = options.schemas ? validateHcertSchema(claims.hcert, options.schemas) : undefined;
   if (!schema) {

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testdataPath } from '../../../../test/support/testdata';
 import { configureNodeQr } from '../node';
 import { svgToPng } from './svg';
-import { qrPng, qrSvg, readQrImage } from './zxing';
+import { qrPng, qrSvg, readQrImage, readQrSymbols } from './zxing';
 
 describe('QR images', () => {
   it('writes PNG and SVG that read back to the same text', async () => {
@@ -24,5 +27,52 @@ describe('QR images', () => {
       `<svg width="${Math.round(width / 3)}" height="${Math.round(width / 3)}"`,
     );
     expect(await readQrImage(await svgToPng(new TextEncoder().encode(boxed), 300))).toEqual(['GLP1:scaled']);
+  });
+});
+
+const shc = testdataPath('shc', 'public');
+
+describe('QR symbols: version, level and first segment, read back from the modules', () => {
+  it.skipIf(!shc)(
+    'reads the spec SVGs as byte shc:/ (plus the chunk header) then numeric, at their version',
+    async () => {
+      configureNodeQr();
+      const svg = (name: string) => new Uint8Array(readFileSync(join(shc!, name)));
+      const [single] = await readQrSymbols(svg('example-00-g-qr-code-0.svg'));
+      expect(single).toMatchObject({ version: 18, ecLevel: 'L', firstSegment: { mode: 'byte', length: 5 } });
+      expect(single?.text).toBe(
+        readFileSync(join(shc!, 'example-00-f-qr-code-numeric-value-0.txt'), 'utf8').trim(),
+      );
+      const [chunk] = await readQrSymbols(svg('example-02-g-qr-code-1.svg'));
+      expect(chunk).toMatchObject({ version: 21, firstSegment: { mode: 'byte', length: 9 } });
+      expect(chunk?.text.startsWith('shc:/2/3/')).toBe(true);
+    },
+  );
+
+  it('tells a single byte segment, an alphanumeric one and a version above 22', async () => {
+    configureNodeQr();
+    // Too few digits to be worth a numeric segment: the writer keeps the whole text in one byte segment.
+    expect((await readQrSymbols(await qrPng('shc:/56')))[0]?.firstSegment).toEqual({
+      mode: 'byte',
+      length: 7,
+    });
+    expect((await readQrSymbols(await qrPng('shc:/5676')))[0]?.firstSegment).toEqual({
+      mode: 'byte',
+      length: 5,
+    });
+    expect((await readQrSymbols(await qrPng('HC1:NCFOXN')))[0]).toMatchObject({
+      version: 1,
+      ecLevel: 'Q',
+      firstSegment: { mode: 'alphanumeric' },
+    });
+    // 1,613 characters at level Q need version 25.
+    const long = `shc:/${'56'.repeat(804)}`;
+    const [big] = await readQrSymbols(await qrPng(long));
+    expect(big).toMatchObject({
+      text: long,
+      version: 25,
+      ecLevel: 'Q',
+      firstSegment: { mode: 'byte', length: 5 },
+    });
   });
 });

@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { zlibSync } from 'fflate';
+import { CompactSign } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { testdataPath } from '../../../../test/support/testdata';
 import { configureNodeQr } from '../node';
-import { qrPng, readQrImage } from '../qr/zxing';
+import { type QrSymbol, qrPng, readQrImage, readQrSymbols } from '../qr/zxing';
 import type { VerificationReport } from '../report';
-import { extractShcJws, verifyShc, verifyShcText } from './card';
+import { extractShcJws, shcQrSymbolWarnings, verifyShc, verifyShcText } from './card';
 import { crlDocument, generateShcSigningKey, jwksDocument, shcQrText, signShc } from './issue';
+import { shcNumeric } from './numeric';
 import { ShcTrustStore } from './trust';
 
 const dir = testdataPath('shc', 'public');
@@ -288,5 +291,161 @@ describe('issuing', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('near-misses are warnings, unusable revocation data fails closed', () => {
+  const iss = 'https://greenlight.example/issuer';
+  const bundle = {
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [
+      {
+        fullUrl: 'resource:0',
+        resource: {
+          resourceType: 'Patient',
+          name: [{ family: 'Kim', given: ['Minji'] }],
+          birthDate: '1990-04-12',
+        },
+      },
+      {
+        fullUrl: 'resource:1',
+        resource: {
+          resourceType: 'Immunization',
+          status: 'completed',
+          vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '208' }] },
+          patient: { reference: 'resource:0' },
+          occurrenceDateTime: '2021-09-01',
+        },
+      },
+    ],
+  };
+  const now = new Date('2022-01-01T00:00:00Z');
+  const nbf = new Date('2021-09-02T00:00:00Z');
+
+  async function card(crlVersion?: number) {
+    const key = await generateShcSigningKey();
+    const jws = await signShc({ iss, nbf, fhirBundle: bundle, rid: 'abc123' }, key);
+    const jwks = jwksDocument([{ ...key.publicJwk, ...(crlVersion === undefined ? {} : { crlVersion }) }]);
+    return { key, jws, jwks };
+  }
+
+  it('refuses a zlib-wrapped payload with ERR_SHC_ZLIB at INFLATE (the spec requires raw DEFLATE)', async () => {
+    const { key, jwks } = await card();
+    const claims = {
+      iss,
+      nbf: nbf.getTime() / 1000,
+      vc: {
+        type: ['https://smarthealth.cards#health-card'],
+        credentialSubject: { fhirVersion: '4.0.1', fhirBundle: bundle },
+      },
+    };
+    const wrapped = await new CompactSign(zlibSync(new TextEncoder().encode(JSON.stringify(claims))))
+      .setProtectedHeader({ zip: 'DEF', alg: 'ES256', kid: key.kid })
+      .sign(key.privateKey);
+    const report = await verifyShc(wrapped, new ShcTrustStore().addJwks(iss, jwks), { now });
+    expect(report.verdict).toBe('invalid');
+    expect(report.steps.at(-1)).toMatchObject({ name: 'INFLATE', ok: false, code: 'ERR_SHC_ZLIB' });
+  });
+
+  it.each([
+    ['an unknown method', { method: 'hash' }, 'ERR_SHC_CRL_METHOD'],
+    ['a ctr below crlVersion', { ctr: 1 }, 'ERR_SHC_CRL_STALE'],
+    ['a malformed rid', { rids: ['not base64url!'] }, 'ERR_SHC_CRL_RID'],
+    ['a rid longer than 24 characters', { rids: ['A'.repeat(25)] }, 'ERR_SHC_CRL_RID'],
+    ['a duplicate rid', { rids: ['xyz', 'xyz'] }, 'ERR_SHC_CRL_RID'],
+  ])('a key with crlVersion whose CRL has %s fails the card closed', async (_, patch, code) => {
+    const { key, jws, jwks } = await card(2);
+    const store = new ShcTrustStore()
+      .addJwks(iss, jwks)
+      .addCrl(iss, { ...crlDocument(key.kid, 2, []), ...patch });
+    const report = await verifyShc(jws, store, { now });
+    expect(report.verdict).toBe('invalid');
+    expect(failures(report)).toEqual([code]);
+    expect(step(report, 'REVOCATION')?.ok).toBe(false);
+  });
+
+  it('a key with crlVersion and no CRL is an open step by default, and fails when the caller asks', async () => {
+    const { jws, jwks } = await card(1);
+    const store = new ShcTrustStore().addJwks(iss, jwks);
+    const open = await verifyShc(jws, store, { now });
+    expect(open.verdict).toBe('valid');
+    expect(step(open, 'REVOCATION')).toMatchObject({
+      ok: null,
+      warnings: [{ code: 'WARN_SHC_CRL_MISSING' }],
+    });
+    const closed = await verifyShc(jws, store, { now, missingCrl: 'fail' });
+    expect(closed.verdict).toBe('invalid');
+    expect(failures(closed)).toEqual(['ERR_SHC_CRL_MISSING']);
+  });
+
+  it('warns on a byte-order mark, whitespace around the text, and a chunk over 1191 characters', async () => {
+    const { jws, jwks } = await card();
+    const store = new ShcTrustStore().addJwks(iss, jwks);
+    const warningsOf = async (text: string) => {
+      const [report] = await verifyShcText(text, store, { now });
+      expect(report?.verdict).toBe('valid');
+      return step(report as VerificationReport, 'EXTRACT')?.warnings?.map((w) => w.code) ?? [];
+    };
+    const qr = shcQrText(jws);
+    expect(await warningsOf(qr)).toEqual([]);
+    expect(await warningsOf(`\uFEFF${qr}`)).toEqual(['WARN_SHC_BOM']);
+    expect(await warningsOf(`${qr} \n`)).toEqual(['WARN_SHC_WHITESPACE']);
+    expect(await warningsOf(`\uFEFF${jws}\t`)).toEqual(['WARN_SHC_BOM', 'WARN_SHC_WHITESPACE']);
+    expect(await warningsOf(`\uFEFF{"verifiableCredential":["${jws}"]}\n`)).toEqual(['WARN_SHC_BOM']);
+    // A card padded with random text, split into two chunks of which the first is over the limit.
+    const padding = Array.from({ length: 60 }, () => crypto.randomUUID()).join('');
+    const big = await signShc(
+      {
+        iss,
+        nbf,
+        fhirBundle: {
+          ...bundle,
+          entry: [
+            ...bundle.entry,
+            { fullUrl: 'resource:2', resource: { resourceType: 'Basic', code: { text: padding } } },
+          ],
+        },
+      },
+      (await card()).key,
+    );
+    expect(big.length).toBeGreaterThan(1300);
+    const parts = [big.slice(0, 1200)];
+    for (let at = 1200; at < big.length; at += 1000) parts.push(big.slice(at, at + 1000));
+    const chunks = parts.map((part, i) => `shc:/${i + 1}/${parts.length}/${shcNumeric(part).slice(5)}`);
+    const extracted = extractShcJws(chunks.join('\n'));
+    expect(extracted.jws).toEqual([big]);
+    expect(extracted.warnings.map((w) => w.code)).toEqual(['WARN_SHC_CHUNK_TOO_LARGE', 'WARN_SHC_CHUNKED']);
+    // One QR: over 1195 characters.
+    expect(extractShcJws(shcNumeric(big)).warnings.map((w) => w.code)).toEqual(['WARN_SHC_QR_TOO_LARGE']);
+  });
+
+  it('passes QR facts from the image into EXTRACT warnings: version above 22 and a single segment', async () => {
+    const { jws, jwks } = await card();
+    const store = new ShcTrustStore().addJwks(iss, jwks);
+    const text = shcQrText(jws);
+    const codes = async (qrSymbols: QrSymbol[]) => {
+      const [report] = await verifyShcText(text, store, { now, qrSymbols });
+      expect(report?.verdict).toBe('valid');
+      return step(report as VerificationReport, 'EXTRACT')?.warnings?.map((w) => w.code) ?? [];
+    };
+    expect(
+      await codes([{ text, version: 22, ecLevel: 'L', firstSegment: { mode: 'byte', length: 5 } }]),
+    ).toEqual([]);
+    expect(
+      await codes([{ text, version: 25, ecLevel: 'Q', firstSegment: { mode: 'byte', length: 5 } }]),
+    ).toEqual(['WARN_SHC_QR_VERSION']);
+    expect(
+      await codes([{ text, version: 18, ecLevel: 'L', firstSegment: { mode: 'byte', length: text.length } }]),
+    ).toEqual(['WARN_SHC_QR_SEGMENTS']);
+    expect(await codes([{ text, version: 18, ecLevel: 'L' }])).toEqual([]);
+    configureNodeQr();
+    // The writer picks version 25 at level Q for this card: read from the image, it is above the limit.
+    const fromImage = await readQrSymbols(await qrPng(text));
+    expect(fromImage[0]?.version).toBeGreaterThan(22);
+    expect(await codes(fromImage)).toEqual(['WARN_SHC_QR_VERSION']);
+    expect(shcQrSymbolWarnings(await readQrSymbols(await qrPng('shc:/56'))).map((w) => w.code)).toEqual([
+      'WARN_SHC_QR_SEGMENTS',
+    ]);
   });
 });

@@ -2,6 +2,7 @@
 import { zlibInflate } from '../compression/zlib';
 import { GreenlightError, isGreenlightError } from '../errors';
 import { inflatePayload, type ParsedJws, parseCompactJws } from '../jws/compact';
+import type { QrSymbol } from '../qr/zxing';
 import { failedStep, type VerificationReport, type VerificationStep } from '../report';
 import { checkFhirBundle, type Problem } from './fhir';
 import { parseShcQrText, shcQrToJws } from './numeric';
@@ -11,6 +12,10 @@ import { checkX5c } from './x5c';
 export const HEALTH_CARD_TYPE = 'https://smarthealth.cards#health-card';
 /** The spec's limits: a JWS of at most 1195 characters fits one version-22 QR; a chunk at most 1191. */
 export const MAX_SINGLE_QR_JWS = 1195;
+/** The spec's limit for one chunk of a chunked (deprecated) card, in JWS characters. */
+export const MAX_QR_CHUNK_JWS = 1191;
+/** The largest QR version the spec allows (105×105 modules, 40 mm at print). */
+export const MAX_QR_VERSION = 22;
 
 export type ShcForm = 'qr-text' | 'jws' | 'file' | 'fhir-parameters';
 
@@ -44,6 +49,14 @@ function fromQrLines(lines: string[], warnings: Problem[]): string[] {
       });
   }
   for (const group of groups.values()) {
+    for (const line of group) {
+      const { index, total, digits } = parseShcQrText(line);
+      if (digits.length / 2 > MAX_QR_CHUNK_JWS)
+        warnings.push({
+          code: 'WARN_SHC_CHUNK_TOO_LARGE',
+          message: `chunk ${index}/${total} carries ${digits.length / 2} JWS characters, over the ${MAX_QR_CHUNK_JWS} a chunk may`,
+        });
+    }
     out.push(shcQrToJws(group).jws);
     warnings.push({
       code: 'WARN_SHC_CHUNKED',
@@ -67,6 +80,11 @@ function jwsFromJsonArray(list: unknown, what: string): string[] {
  */
 export function extractShcJws(text: string): ExtractedShc {
   const warnings: Problem[] = [];
+  // String.prototype.trim also strips U+FEFF, so the byte-order mark is looked for first.
+  if (text.charCodeAt(0) === 0xfeff) {
+    warnings.push({ code: 'WARN_SHC_BOM', message: 'the card text starts with a byte-order mark (U+FEFF)' });
+    text = text.slice(1);
+  }
   const trimmed = text.trim();
   if (trimmed !== text && trimmed.length > 0 && !trimmed.startsWith('{')) {
     warnings.push({ code: 'WARN_SHC_WHITESPACE', message: 'the card text has whitespace around it' });
@@ -112,6 +130,41 @@ export function extractShcJws(text: string): ExtractedShc {
   throw new GreenlightError('shc', 'ERR_SHC_INPUT', 'the text is not shc:/ QR text, a JWS or a card file');
 }
 
+/**
+ * Near-misses of QR images that only the image shows (SMART Health Cards spec, "Health Cards as QR Codes" and
+ * "Encoding QRs"): a version above 22 (`WARN_SHC_QR_VERSION`), and a first segment that is not a byte segment
+ * holding exactly `shc:/` (plus the chunk header of a chunked card) before the numeric one (`WARN_SHC_QR_SEGMENTS`;
+ * a single byte segment is the common case). A symbol whose segments could not be read gives no segment warning.
+ */
+export function shcQrSymbolWarnings(symbols: readonly QrSymbol[]): Problem[] {
+  const warnings: Problem[] = [];
+  symbols.forEach((symbol, i) => {
+    const which = symbols.length > 1 ? `QR ${i + 1}` : 'the QR';
+    if (symbol.version > MAX_QR_VERSION)
+      warnings.push({
+        code: 'WARN_SHC_QR_VERSION',
+        message: `${which} is version ${symbol.version}, above the ${MAX_QR_VERSION} the spec allows`,
+      });
+    const segment = symbol.firstSegment;
+    if (!segment) return;
+    const prefix = /^shc:\/(?:\d+\/\d+\/)?/i.exec(symbol.text)?.[0].length ?? 5;
+    if (segment.mode !== 'byte')
+      warnings.push({
+        code: 'WARN_SHC_QR_SEGMENTS',
+        message: `${which} starts with a ${segment.mode} segment, not a byte segment holding shc:/`,
+      });
+    else if (segment.length !== undefined && segment.length !== prefix)
+      warnings.push({
+        code: 'WARN_SHC_QR_SEGMENTS',
+        message:
+          segment.length >= symbol.text.length
+            ? `${which} is one byte segment; the spec wants shc:/ in a byte segment, then the digits in a numeric one`
+            : `${which} has a ${segment.length}-byte first segment; the spec wants exactly the ${prefix}-byte shc:/ prefix`,
+      });
+  });
+  return warnings;
+}
+
 export interface VerifyShcOptions {
   /** The verification time; defaults to the current time. */
   now?: Date;
@@ -124,6 +177,16 @@ export interface VerifyShcOptions {
   futureNbf?: 'warn' | 'enforce';
   /** DER trust anchors for issuer keys with `x5c`; without them the chain is checked for consistency only. */
   x5cRoots?: readonly Uint8Array[];
+  /**
+   * A key that declares `crlVersion` but has no CRL in the trust store: `open` (default) reports the revocation
+   * step as not run with WARN_SHC_CRL_MISSING; `fail` fails it with ERR_SHC_CRL_MISSING.
+   */
+  missingCrl?: 'open' | 'fail';
+  /**
+   * The QR symbols the text was read from (`readQrSymbols`), when it came from images: their version and segments
+   * give the EXTRACT step's `shcQrSymbolWarnings`.
+   */
+  qrSymbols?: readonly QrSymbol[];
   /** Steps that the caller already ran (e.g. the extraction of a file), put first in the report. */
   leadingSteps?: VerificationStep[];
 }
@@ -245,21 +308,28 @@ function withWarnings(step: VerificationStep, warnings: Problem[]): Verification
   return warnings.length > 0 ? { ...step, warnings } : step;
 }
 
-/** Raw DEFLATE as the spec says; a zlib-wrapped payload (a real issuer near-miss) is read with a warning. */
-function inflateShc(raw: Uint8Array, warnings: Problem[]): Uint8Array {
-  try {
-    return inflatePayload(raw);
-  } catch (error) {
-    if (raw[0] !== 0x78) throw error;
-    let out: Uint8Array;
+/**
+ * Raw DEFLATE only (SMART Health Cards spec, "Health Cards are Compact": "raw" DEFLATE, "omitting any zlib or gz
+ * headers"; the validation SDK refuses a zlib stream too). A zlib-wrapped payload is named as such: ERR_SHC_ZLIB.
+ */
+function inflateShc(raw: Uint8Array): Uint8Array {
+  // A zlib header is 0x78 then a byte that makes the pair a multiple of 31 (RFC 1950, 2.2).
+  if (raw.length >= 2 && raw[0] === 0x78 && ((raw[0] << 8) | raw[1]!) % 31 === 0) {
+    let wrapped = false;
     try {
-      out = zlibInflate(raw);
+      zlibInflate(raw);
+      wrapped = true;
     } catch {
-      throw error;
+      // Not a zlib stream after all: let the raw inflate say what it is.
     }
-    warnings.push({ code: 'WARN_SHC_ZLIB', message: 'the payload is zlib-wrapped, not raw DEFLATE' });
-    return out;
+    if (wrapped)
+      throw new GreenlightError(
+        'shc',
+        'ERR_SHC_ZLIB',
+        'the payload is zlib-wrapped; the spec requires raw DEFLATE without a zlib or gzip header',
+      );
   }
+  return inflatePayload(raw);
 }
 
 /**
@@ -304,8 +374,8 @@ export async function verifyShc(
   const payloadWarnings: Problem[] = [];
   let claims: ShcClaims;
   try {
-    const inflated = inflateShc(parsed.rawPayload, payloadWarnings);
-    steps.push(withWarnings({ name: 'INFLATE', ok: true }, payloadWarnings.splice(0)));
+    const inflated = inflateShc(parsed.rawPayload);
+    steps.push({ name: 'INFLATE', ok: true });
     let json: unknown;
     try {
       json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(inflated));
@@ -414,25 +484,39 @@ export async function verifyShc(
         code: 'ERR_SHC_REVOKED',
         message: `rid ${claims.vc.rid} is revoked by CRL ${status.ctr} (entry ${status.entry})`,
       });
+    } else if (status.state === 'unusable') {
+      steps.push({ name: 'REVOCATION', ok: false, code: status.code, message: status.message });
     } else if (status.state === 'unknown') {
-      steps.push({
-        name: 'REVOCATION',
-        ok: null,
-        warnings: [
-          { code: 'WARN_SHC_CRL_MISSING', message: `key ${kid} revokes cards but no CRL for it was given` },
-        ],
-      });
+      steps.push(
+        options.missingCrl === 'fail'
+          ? {
+              name: 'REVOCATION',
+              ok: false,
+              code: 'ERR_SHC_CRL_MISSING',
+              message: `key ${kid} revokes cards (crlVersion ${key.crlVersion}) but no CRL for it was given`,
+            }
+          : {
+              name: 'REVOCATION',
+              ok: null,
+              warnings: [
+                {
+                  code: 'WARN_SHC_CRL_MISSING',
+                  message: `key ${kid} revokes cards (crlVersion ${key.crlVersion}) but no CRL for it was given: not checked`,
+                },
+              ],
+            },
+      );
     } else if (status.state === 'not-applicable') {
       steps.push({ name: 'REVOCATION', ok: null, message: 'the issuer key does not revoke' });
     } else {
       steps.push(
         withWarnings(
           { name: 'REVOCATION', ok: true },
-          status.stale
+          key.crlVersion !== undefined && status.ctr > key.crlVersion
             ? [
                 {
-                  code: 'WARN_SHC_CRL_STALE',
-                  message: `CRL ${status.ctr} is older than the key's crlVersion ${key.crlVersion}`,
+                  code: 'WARN_SHC_CRL_AHEAD',
+                  message: `CRL ctr ${status.ctr} is newer than the key's crlVersion ${key.crlVersion}: the key set is older than the CRL`,
                 },
               ]
             : [],
@@ -479,7 +563,8 @@ export async function verifyShcText(
       },
     ];
   }
-  const extract = withWarnings({ name: 'EXTRACT', ok: true, message: extracted.form }, extracted.warnings);
+  const warnings = [...extracted.warnings, ...shcQrSymbolWarnings(options.qrSymbols ?? [])];
+  const extract = withWarnings({ name: 'EXTRACT', ok: true, message: extracted.form }, warnings);
   return Promise.all(
     extracted.jws.map((jws) => verifyShc(jws, trust, { ...options, leadingSteps: [extract] })),
   );

@@ -58,15 +58,77 @@ export async function checkIssuerKey(jwk: ShcJwk): Promise<void> {
 export type RevocationStatus =
   /** The key has no `crlVersion`: its issuer does not revoke. */
   | { state: 'not-applicable' }
-  | { state: 'not-revoked'; ctr: number; stale: boolean }
+  | { state: 'not-revoked'; ctr: number }
   | { state: 'revoked'; ctr: number; entry: string }
   /** The key has `crlVersion` but no CRL for it was supplied. */
-  | { state: 'unknown' };
+  | { state: 'unknown' }
+  /**
+   * The key has `crlVersion` and its newest CRL cannot be relied on: an unknown `method`, a `ctr` below
+   * `crlVersion`, or malformed, over-long or duplicate `rids`. Fails closed with the code.
+   */
+  | { state: 'unusable'; code: ShcCrlProblemCode; message: string };
+
+export type ShcCrlProblemCode =
+  | 'ERR_SHC_CRL_METHOD'
+  | 'ERR_SHC_CRL_STALE'
+  | 'ERR_SHC_CRL_RID'
+  | 'ERR_SHC_CRL_CTR';
 
 /**
- * Whether a card is revoked. Applies when the key carries `crlVersion`; uses the newest `rid` CRL for the key.
- * A CRL older than `crlVersion` still revokes what it lists (`stale: true`). An entry `rid.ts` revokes only cards
- * whose nbf is before ts (seconds).
+ * One `rids` entry (SMART Health Cards spec, "Revocation"): a rid of 1 to 24 characters of the base64url alphabet,
+ * optionally followed by `.` and a NumericDate timestamp in seconds (digits only).
+ */
+const CRL_ENTRY_RE = /^([A-Za-z0-9_-]{1,24})(?:\.(\d{1,12}))?$/;
+
+/**
+ * Whether a CRL can be relied on for a key that declares `crlVersion` (SMART Health Cards spec, "Revocation"):
+ * `method` is `"rid"` (the one method the spec defines), `ctr` is a positive integer no lower than the key's
+ * `crlVersion` (a lower one is a cached copy from before the issuer's latest revocations), and every `rids` entry
+ * is a well-formed rid, optionally with a `.timestamp` suffix, each rid listed once. Returns the first problem
+ * (staleness last), or `undefined` for a usable CRL. A `ctr` above `crlVersion` is usable: the CRL is newer than the
+ * key set the verifier holds and still lists every earlier revocation.
+ */
+export function crlProblem(
+  crl: ShcCrl,
+  crlVersion: number,
+): { code: ShcCrlProblemCode; message: string } | undefined {
+  if (crl.method !== 'rid')
+    return {
+      code: 'ERR_SHC_CRL_METHOD',
+      message: `CRL method ${JSON.stringify(crl.method)} is not "rid"; the key's revocations cannot be checked`,
+    };
+  if (!Number.isInteger(crl.ctr) || crl.ctr < 1)
+    return { code: 'ERR_SHC_CRL_CTR', message: `CRL ctr ${crl.ctr} is not a positive integer` };
+  if (!Number.isInteger(crlVersion) || crlVersion < 1)
+    return {
+      code: 'ERR_SHC_CRL_CTR',
+      message: `the key's crlVersion ${crlVersion} is not a positive integer`,
+    };
+  const seen = new Set<string>();
+  for (const entry of crl.rids) {
+    const match = CRL_ENTRY_RE.exec(entry);
+    if (!match)
+      return {
+        code: 'ERR_SHC_CRL_RID',
+        message: `CRL entry ${JSON.stringify(entry)} is not a rid of at most 24 base64url characters with an optional .timestamp`,
+      };
+    // One rid listed twice, even with different timestamps, leaves open which cut-off holds: refused as ambiguous.
+    if (seen.has(match[1]!))
+      return { code: 'ERR_SHC_CRL_RID', message: `CRL lists rid ${match[1]} more than once` };
+    seen.add(match[1]!);
+  }
+  if (crl.ctr < crlVersion)
+    return {
+      code: 'ERR_SHC_CRL_STALE',
+      message: `CRL ctr ${crl.ctr} is older than the key's crlVersion ${crlVersion}: later revocations are missing`,
+    };
+  return undefined;
+}
+
+/**
+ * Whether a card is revoked. Applies when the key carries `crlVersion`; uses the key's newest CRL (highest `ctr`,
+ * whatever its method), which must pass `crlProblem`, else the status is `unusable` (fail closed). An entry
+ * `rid.ts` revokes only cards whose nbf is before ts (seconds); a plain `rid` revokes every card with it.
  */
 export function revocationStatus(
   jwk: ShcJwk,
@@ -76,19 +138,21 @@ export function revocationStatus(
 ): RevocationStatus {
   if (jwk.crlVersion === undefined) return { state: 'not-applicable' };
   let crl: ShcCrl | undefined;
-  for (const c of crls) if (c.kid === jwk.kid && c.method === 'rid' && (!crl || c.ctr > crl.ctr)) crl = c;
+  for (const c of crls) if (c.kid === jwk.kid && (!crl || c.ctr > crl.ctr)) crl = c;
   if (!crl) return { state: 'unknown' };
+  const problem = crlProblem(crl, jwk.crlVersion);
+  // A stale CRL that lists the card still revokes it: its revocations stay true, only later ones are missing.
+  if (problem && problem.code !== 'ERR_SHC_CRL_STALE') return { state: 'unusable', ...problem };
   if (rid !== undefined) {
     for (const entry of crl.rids) {
       const dot = entry.indexOf('.');
       const id = dot < 0 ? entry : entry.slice(0, dot);
       if (id !== rid) continue;
-      const ts = dot < 0 ? Number.POSITIVE_INFINITY : Number(entry.slice(dot + 1));
-      // An unreadable timestamp revokes: failing closed is the safer reading of a damaged entry.
-      if (!Number.isFinite(ts) || nbf < ts) return { state: 'revoked', ctr: crl.ctr, entry };
+      if (dot < 0 || nbf < Number(entry.slice(dot + 1))) return { state: 'revoked', ctr: crl.ctr, entry };
     }
   }
-  return { state: 'not-revoked', ctr: crl.ctr, stale: crl.ctr < jwk.crlVersion };
+  if (problem) return { state: 'unusable', ...problem };
+  return { state: 'not-revoked', ctr: crl.ctr };
 }
 
 export interface ShcIssuer {

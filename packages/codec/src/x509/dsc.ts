@@ -78,22 +78,27 @@ export async function parseDsc(der: Uint8Array): Promise<Dsc> {
   };
 }
 
-export type EkuPolicy = 'strict' | 'dcc-only';
+export type EkuPolicy = 'dcc-only' | 'strict';
+
+const ALL_DCC_EKU = new Set<string>([...DCC_EKU.test, ...DCC_EKU.vaccination, ...DCC_EKU.recovery]);
 
 /**
- * May this DSC sign this certificate type?
- * - `strict` (default, the DCC test suite's rule): an EKU extension that is present must list the type's OID.
- * - `dcc-only` (Corona-Warn-App style): only DCC OIDs count; a DSC with none of them may sign any type.
+ * May this DSC sign this certificate type? hcert spec, Appendix A "Trust management", "Key Usage Policy
+ * Identifiers": a DSC MAY carry the DCC extended key usages (…1847.2021.1.1 test, .1.2 vaccination, .1.3 recovery,
+ * official or `.0.` arc); "if none of these OIDs are present the document shall be considered valid for all three".
+ * - `dcc-only` (default): only the DCC OIDs restrict. An EKU extension that lists other purposes only (TLS client
+ *   authentication, e-mail protection, as Spain's DSCs carry) or none at all leaves every type allowed.
+ * - `strict`: an EKU extension that is present must list the type's OID. This is the reading of one disputed
+ *   suite file (IS/3), which refuses every Spanish DSC; kept to compare with that file.
  */
 export function dscMaySign(
   dsc: Dsc,
   type: 'vaccination' | 'test' | 'recovery',
-  policy: EkuPolicy = 'strict',
+  policy: EkuPolicy = 'dcc-only',
 ): boolean {
   const usages = dsc.extendedKeyUsages;
   if (!usages) return true;
-  const allDcc = new Set<string>([...DCC_EKU.test, ...DCC_EKU.vaccination, ...DCC_EKU.recovery]);
-  if (policy === 'dcc-only' && !usages.some((oid) => allDcc.has(oid))) return true;
+  if (policy === 'dcc-only' && !usages.some((oid) => ALL_DCC_EKU.has(oid))) return true;
   return usages.some((oid) => (DCC_EKU[type] as readonly string[]).includes(oid));
 }
 
