@@ -167,12 +167,12 @@ describe('greenlight rules bundle / verify-bundle', () => {
       '2022-01-02T00:00:00Z',
     ]);
     expect(made.code, made.err.join('\n')).toBe(0);
-    expect(made.out[0]).toMatch(/rules bundle version 7, 17 rules \(KR\)/);
+    expect(made.out[0]).toMatch(/rules bundle version 7, 18 rules \(KR\)/);
 
     const verified = await capture(['rules', 'verify-bundle', out, '--pub', pub, '--json']);
     expect(verified.code).toBe(0);
     expect(JSON.parse(verified.out[0] as string)).toEqual(
-      expect.objectContaining({ valid: true, version: 7, rules: 17, country: 'KR' }),
+      expect.objectContaining({ valid: true, version: 7, rules: 18, country: 'KR' }),
     );
 
     const payload = join(dir, 'v.json');

@@ -262,13 +262,13 @@ async function decideOrThrow(
     return failure(base, reasons, steps);
   }
 
-  if (format === 'shc' && payload === undefined) {
-    steps.push({ name: 'RULES', ok: false, reasons: ['NOT_COVERED'] });
-    return failure(base, [reason('NOT_COVERED', reasonWords('NOT_COVERED'))], steps);
+  // An SHC without immunizations has no event the policy reads: it is judged once the rules are known.
+  const unmapped = format === 'shc' && payload === undefined;
+  if (!unmapped) {
+    const events = eventsProblem(payload);
+    steps.push({ name: 'EVENTS', ok: events === undefined, reasons: events ? [events] : [] });
+    if (events) return failure(base, [reason(events, reasonWords(events), { source: 'EVENTS' })], steps);
   }
-  const events = eventsProblem(payload);
-  steps.push({ name: 'EVENTS', ok: events === undefined, reasons: events ? [events] : [] });
-  if (events) return failure(base, [reason(events, reasonWords(events), { source: 'EVENTS' })], steps);
 
   // Bundles: presence and freshness from each one's signed issuedAt.
   const maxAge = context.maxBundleAgeHours ?? DEFAULT_MAX_BUNDLE_AGE_HOURS;
@@ -294,6 +294,10 @@ async function decideOrThrow(
   bundleStep('BUNDLE rules', bundles.rules, 'RULES_MISSING');
   const policy = bundles.rules?.value;
   if (!policy) return failure(base, [reason('RULES_MISSING', reasonWords('RULES_MISSING')), ...stale], steps);
+  if (unmapped) {
+    steps.push({ name: 'RULES', ok: false, reasons: ['NOT_COVERED'] });
+    return failure(base, [reason('NOT_COVERED', reasonWords('NOT_COVERED')), ...stale], steps);
+  }
 
   const venueCategory = context.venueCategory;
   if (venueCategory !== undefined && !Object.hasOwn(policy.venueCategories, venueCategory)) {
