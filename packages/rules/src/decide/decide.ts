@@ -344,7 +344,8 @@ async function decideOrThrow(
     verdict = 'warn';
     reasons = [...stale, ...fromRules.reasons];
   } else {
-    reasons = [...fromRules.reasons, ...(admits ? [] : idReasons), ...stale];
+    // A fail needs no ID check; a guest admitted alone still shows who they are.
+    reasons = [...fromRules.reasons, ...(verdict === 'solo-only' ? idReasons : []), ...stale];
   }
   if (purpose === 'holder') reasons.push(...revocationReason);
   steps.push({
