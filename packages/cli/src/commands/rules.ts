@@ -18,13 +18,14 @@ import { readJsonFile, UsageError } from '../support/usage';
 
 const USAGE = `Usage:
   greenlight rules eval --policy <${BUILTIN_POLICIES.join('|')}|FILE|DIR> --payload FILE [--at ISO8601]
-                        [--venue-category NAME] [--lang ko|en] [--pub PUB.pem]... [--json]
+                        [--venue-category NAME] [--issuer-country CC] [--lang ko|en] [--pub KEYS]... [--json]
   greenlight rules bundle --in DIR --key KEY.pem --out FILE [--version N] [--issued-at ISO8601]
   greenlight rules verify-bundle FILE --pub PUB.pem... [--json]
 
 eval: evaluates an HCERT JSON payload (no signature involved; - reads stdin) against a policy: a built-in name,
   a policy JSON file, a policy folder (policy.json plus one file per rule), or a signed rules bundle (then --pub
-  gives the publication keys), at --at (default: now). Prints the verdict (pass, exempt, solo-only, warn, fail) and its reasons.
+  gives the publication keys), at --at (default: now). --issuer-country is the signing DSC's country (an
+  exemption counts only when it is KR). Prints the verdict (pass, exempt, solo-only, warn, fail) and its reasons.
   Exit 0 for every verdict but fail (1); 2 for bad usage or a payload that is not an HCERT.
 bundle: validates the policy folder and signs it as a rules bundle with a PKCS#8 EC P-256 PEM key; the version
   defaults to the issue time in seconds.
@@ -181,6 +182,7 @@ async function evalCommand(argv: string[]): Promise<number> {
       payload: { type: 'string' },
       at: { type: 'string' },
       'venue-category': { type: 'string' },
+      'issuer-country': { type: 'string' },
       lang: { type: 'string' },
       pub: { type: 'string', multiple: true },
       json: { type: 'boolean' },
@@ -188,6 +190,9 @@ async function evalCommand(argv: string[]): Promise<number> {
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   if (!values.policy) throw new UsageError('--policy is required');
+  const issuerCountry = values['issuer-country'];
+  if (issuerCountry !== undefined && !/^[A-Z]{2}$/.test(issuerCountry))
+    throw new UsageError(`--issuer-country wants an ISO 3166 code such as KR, not ${issuerCountry}`);
   if (!values.payload) throw new UsageError('--payload is required');
   const at = values.at === undefined ? new Date() : parseTime(values.at, '--at');
   const policy = await loadPolicy(values.policy, values.pub ?? []);
@@ -195,6 +200,7 @@ async function evalCommand(argv: string[]): Promise<number> {
     payload: readPayload(values.payload),
     at,
     venueCategory: values['venue-category'],
+    issuerCountry,
     lang: values.lang,
   });
   console.log(
