@@ -4,6 +4,7 @@ import exkr0001 from '../policies/kr/EX-KR-0001.json' with { type: 'json' };
 import exkr0002 from '../policies/kr/EX-KR-0002.json' with { type: 'json' };
 import exkr0003 from '../policies/kr/EX-KR-0003.json' with { type: 'json' };
 import exkr0004 from '../policies/kr/EX-KR-0004.json' with { type: 'json' };
+import exkr0005 from '../policies/kr/EX-KR-0005.json' with { type: 'json' };
 import grkr0001 from '../policies/kr/GR-KR-0001.json' with { type: 'json' };
 import krSettings from '../policies/kr/policy.json' with { type: 'json' };
 import rrkr0001 from '../policies/kr/RR-KR-0001.json' with { type: 'json' };
@@ -29,6 +30,7 @@ export const krPolicy: Policy = parsePolicy({
     exkr0002,
     exkr0003,
     exkr0004,
+    exkr0005,
     grkr0001,
     rrkr0001,
     rrkr0002,

@@ -15,7 +15,10 @@ export const CERTIFICATE_KEYS: Record<string, CertificateKind> = {
   e: 'Exemption',
 };
 
-/** The certificate type of an HCERT payload; throws ERR_RULES_PAYLOAD when it is none (or several). */
+/**
+ * The certificate type of an HCERT payload; throws ERR_RULES_PAYLOAD when it has none of v, t, r, e, several of
+ * them, or not exactly one event under its key.
+ */
 export function certificateTypeOf(payload: unknown): CertificateKind {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw rulesError('ERR_RULES_PAYLOAD', 'the payload is not an HCERT: not a JSON object');
@@ -30,10 +33,11 @@ export function certificateTypeOf(payload: unknown): CertificateKind {
     );
   }
   const entries = (payload as Record<string, unknown>)[present[0] as string];
-  if (!Array.isArray(entries) || entries.length === 0) {
+  // One event per certificate (eHN HCERT spec §2.6.3): with two, the rules would judge only the first.
+  if (!Array.isArray(entries) || entries.length !== 1) {
     throw rulesError(
       'ERR_RULES_PAYLOAD',
-      `the payload is not an HCERT: ${present[0]} is not a non-empty list`,
+      `the payload is not an HCERT: ${present[0]} is not a list of exactly one event`,
     );
   }
   return CERTIFICATE_KEYS[present[0] as string] as CertificateKind;

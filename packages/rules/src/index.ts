@@ -1,4 +1,19 @@
 export { BUILTIN_POLICIES, krPolicy, loadBuiltinPolicy } from './builtin';
+export { REASON_CATALOG, reasonWords } from './decide/catalog';
+export { decide } from './decide/decide';
+export { hcertFromShc, productOfShcCode } from './decide/shc-mapping';
+export type {
+  BundleInForce,
+  Decision,
+  DecisionBundles,
+  DecisionContext,
+  DecisionReason,
+  DecisionReasonCode,
+  DecisionStep,
+  DecisionVerdict,
+  Words,
+} from './decide/types';
+export { validityOf } from './decide/validity';
 export type { CertificateKind, ExternalFacts, RuleOutcome, RuleResult, SelectionCriteria } from './engine';
 export {
   CERTIFICATE_KEYS,

@@ -78,7 +78,18 @@ const exemption = (e: Record<string, unknown>) => ({
 const minusDays = (date: string, days: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) - days * 86400_000).toISOString().slice(0, 10);
 
-type Row = [name: string, payload: unknown, at: string, verdict: Verdict, venue?: string];
+/**
+ * `issuer` is the DSC's country (external.issuerCountryCode): `KR` unless a row says otherwise; `null` when the
+ * caller does not know it.
+ */
+type Row = [
+  name: string,
+  payload: unknown,
+  at: string,
+  verdict: Verdict,
+  venue?: string,
+  issuer?: string | null,
+];
 
 const rows: Row[] = [
   // Completed primary series: valid from the start of day dt + 14 (2021-11-15 KST).
@@ -270,6 +281,19 @@ const rows: Row[] = [
   ['exemption, first second of df', exemption({}), '2021-12-31T15:00:00Z', 'exempt'],
   ['exemption, last second of du', exemption({}), '2022-03-31T14:59:59Z', 'exempt'],
   ['exemption, first second after du', exemption({}), '2022-03-31T15:00:00Z', 'fail'],
+  // Only Greenlight's own exemption type, issued in Korea, exempts (issue 15): a national exemption from abroad does not.
+  ['exemption signed by a foreign DSC', exemption({}), '2022-02-01T00:00:00Z', 'fail', undefined, 'DE'],
+  ['exemption whose issuing country is not KR', exemption({ co: 'DE' }), '2022-02-01T00:00:00Z', 'fail'],
+  ['exemption of another kind than medical', exemption({ es: 'religious' }), '2022-02-01T00:00:00Z', 'fail'],
+  ['a foreign e-style entry without es', exemption({ es: undefined }), '2022-02-01T00:00:00Z', 'fail'],
+  [
+    'exemption whose signer country is unknown',
+    exemption({}),
+    '2022-02-01T00:00:00Z',
+    'fail',
+    undefined,
+    null,
+  ],
   // Venues: restaurants and cafés let one guest who does not pass eat alone.
   [
     'incomplete series at a restaurant',
@@ -290,11 +314,12 @@ const rows: Row[] = [
 ];
 
 describe('the kr policy, boundary by boundary', () => {
-  it.each(rows)('%s', (_name, payload, at, verdict, venueCategory) => {
+  it.each(rows)('%s', (_name, payload, at, verdict, venueCategory, issuer = 'KR') => {
     const result = evaluatePolicy(krPolicy, {
       payload,
       at: new Date(at),
       ...(venueCategory ? { venueCategory } : {}),
+      ...(issuer === null ? {} : { issuerCountry: issuer }),
     });
     expect(result.verdict, JSON.stringify(result.reasons)).toBe(verdict);
     expect(result.reasons.length).toBeGreaterThan(0);
@@ -310,7 +335,7 @@ describe('the kr policy, boundary by boundary', () => {
       code: 'RULE_FAILED',
       rule: 'VR-KR-0003',
       result: 'failed',
-      description: '기본접종 완료는 접종일 + 14일 0시(한국 시간)부터 유효합니다.',
+      description: '기본접종 완료는 마지막 접종 14일 뒤부터 유효합니다.',
       date: '2021-11-15',
     });
     expect(early.reasons.filter((r) => r.code === 'RULE_FAILED')).toHaveLength(1);
@@ -322,7 +347,9 @@ describe('the kr policy, boundary by boundary', () => {
     expect(expired.reasons[0]).toEqual(
       expect.objectContaining({ code: 'RULE_FAILED', rule: 'VR-KR-0004', date: '2022-03-01' }),
     );
-    expect(expired.reasons[0]?.description).toMatch(/^From 2022-01-10/);
+    expect(expired.reasons[0]?.description).toMatch(
+      /^Full vaccination without a booster is valid for 180 days/,
+    );
     const test48 = evaluatePolicy(krPolicy, { payload: test({}), at: new Date('2022-01-12T15:00:00Z') });
     expect(test48.reasons[0]).toEqual(expect.objectContaining({ rule: 'TR-KR-0004', date: '2022-01-12' }));
     const solo = evaluatePolicy(krPolicy, {

@@ -45,7 +45,7 @@ const vector = {
   hc1,
   verdicts: times.map((at) => ({
     at,
-    verdict: evaluatePolicy(krPolicy, { payload: hcert, at: new Date(at) }).verdict,
+    verdict: evaluatePolicy(krPolicy, { payload: hcert, at: new Date(at), issuerCountry: 'KR' }).verdict,
   })),
 };
 writeFileSync(

@@ -100,6 +100,37 @@ describe('greenlight rules eval', () => {
     expect(exempt.out[0]).toMatch(/^EXEMPT \(Vaccination\)/);
   });
 
+  it('--issuer-country: a medical exemption counts only when a Korean DSC signed it', async () => {
+    const { write } = workdir();
+    const hcert = {
+      ver: '1.3.0',
+      nam: { fn: 'Park', fnt: 'PARK' },
+      dob: '1978-09-30',
+      e: [
+        { tg: '840539006', es: 'medical', df: '2022-01-01', du: '2022-03-31', co: 'KR', is: 'KDCA', ci: 'x' },
+      ],
+    };
+    const payload = write('e.json', hcert);
+    const run = (...extra: string[]) =>
+      capture([
+        'rules',
+        'eval',
+        '--policy',
+        'kr',
+        '--payload',
+        payload,
+        '--at',
+        '2022-02-01T00:00:00Z',
+        ...extra,
+      ]);
+    expect((await run('--issuer-country', 'KR')).out[0]).toMatch(/^EXEMPT \(Exemption\)/);
+    const foreign = await run('--issuer-country', 'DE');
+    expect(foreign.code).toBe(1);
+    expect(foreign.out[0]).toContain('EX-KR-0005');
+    expect((await run()).code).toBe(1);
+    expect((await run('--issuer-country', 'korea')).code).toBe(2);
+  });
+
   it('exits 2 for a payload that is not an HCERT, bad usage and an unknown venue category', async () => {
     const { write } = workdir();
     const notHcert = write('x.json', { ver: '1.3.0', nam: {} });
@@ -167,12 +198,12 @@ describe('greenlight rules bundle / verify-bundle', () => {
       '2022-01-02T00:00:00Z',
     ]);
     expect(made.code, made.err.join('\n')).toBe(0);
-    expect(made.out[0]).toMatch(/rules bundle version 7, 17 rules \(KR\)/);
+    expect(made.out[0]).toMatch(/rules bundle version 7, 18 rules \(KR\)/);
 
     const verified = await capture(['rules', 'verify-bundle', out, '--pub', pub, '--json']);
     expect(verified.code).toBe(0);
     expect(JSON.parse(verified.out[0] as string)).toEqual(
-      expect.objectContaining({ valid: true, version: 7, rules: 17, country: 'KR' }),
+      expect.objectContaining({ valid: true, version: 7, rules: 18, country: 'KR' }),
     );
 
     const payload = join(dir, 'v.json');

@@ -25,17 +25,19 @@ import { readJsonFile, UsageError } from '../support/usage';
 
 const USAGE = `Usage:
   greenlight rules eval --policy <${BUILTIN_POLICIES.join('|')}|FILE|DIR> --payload FILE [--at ISO8601]
-                        [--venue-category NAME] [--lang ko|en] [--pub PUB.pem]... [--json]
+                        [--venue-category NAME] [--issuer-country CC] [--lang ko|en] [--pub KEYS]... [--json]
   greenlight rules bundle --in DIR --key KEY.pem --out FILE [--version N] [--issued-at ISO8601]
   greenlight rules verify-bundle FILE --pub PUB.pem... [--json]
 
 eval: evaluates an HCERT JSON payload (no signature involved; - reads stdin) against a policy: a built-in name,
   a policy JSON file, a policy folder (policy.json plus one file per rule), or a signed rules bundle (then --pub
-  gives the publication keys), at --at (default: now). Prints the verdict (pass, exempt, solo-only, warn, fail) and its reasons.
+  gives the publication keys), at --at (default: now). --issuer-country is the signing DSC's country (an
+  exemption counts only when it is KR). Prints the verdict (pass, exempt, solo-only, warn, fail) and its reasons.
   Exit 0 for every verdict but fail (1); 2 for bad usage or a payload that is not an HCERT.
 bundle: validates the policy folder and signs it as a rules bundle with a PKCS#8 EC P-256 PEM key; the version
   defaults to the issue time in seconds.
-verify-bundle: checks a rules bundle's signature against SPKI PEM (or JWK JSON) public keys, and its rules.
+verify-bundle: checks a rules bundle's signature against SPKI PEM, JWK JSON or JWK-set public keys (the
+  published /.well-known/greenlight/publication-keys.json), and its rules.
   Exit 0 when it is good, 1 when it is not, 2 for bad usage.`;
 
 const readJson = (file: string, what: string) => readJsonFile(file, what, { dashIsStdin: true });
@@ -64,25 +66,83 @@ export async function readPublicationKey(file: string): Promise<PublicationKeys[
   return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid };
 }
 
-const isSignedBundle = (json: unknown) =>
-  typeof json === 'object' && json !== null && 'payload' in json && !('rules' in json);
+/** A bundle file's shape (a flattened JWS with a `payload`), as opposed to plain policy or trust-list JSON. */
+export const isSignedBundleJson = (json: unknown): boolean =>
+  typeof json === 'object' &&
+  json !== null &&
+  typeof (json as { payload?: unknown }).payload === 'string' &&
+  !('rules' in json) &&
+  !('certificates' in json);
 
-export async function loadPolicy(spec: string, pubs: string[]): Promise<Policy> {
-  if (BUILTIN_POLICIES.includes(spec)) return loadBuiltinPolicy(spec);
+/** The message for plain (unsigned) data given together with --pub: the keys ask for a signed bundle. */
+export const refuseUnsigned = (file: string) =>
+  `${file} is not a signed bundle, but --pub asks for one: refusing unsigned data (give the signed bundle, or drop --pub)`;
+
+/** Publication keys from PEM, JWK or JWK-set (`/.well-known/greenlight/publication-keys.json`) files. */
+export async function readPublicationKeys(files: string[]): Promise<PublicationKeys> {
+  const perFile = files.map(async (file) => {
+    const json = (() => {
+      try {
+        return JSON.parse(readFileSync(file, 'utf8')) as { keys?: unknown };
+      } catch {
+        return undefined;
+      }
+    })();
+    if (!Array.isArray(json?.keys)) return [await readPublicationKey(file)];
+    return json.keys.map((key, i) => {
+      if (typeof key !== 'object' || key === null || typeof (key as { kid?: unknown }).kid !== 'string')
+        throw new UsageError(`${file}: key ${i} of the key set has no kid`);
+      return key as PublicationKeys[number];
+    });
+  });
+  return (await Promise.all(perFile)).flat();
+}
+
+/** Verifies a bundle file; a bundle without a signature is refused with a clear message (exit 2). */
+export async function verifyBundleFile<T>(
+  file: string,
+  pubs: string[],
+  kind: 'rules' | 'trust-list' | 'revocation',
+) {
+  try {
+    return await verifyBundle<T>(new Uint8Array(readFileSync(file)), await readPublicationKeys(pubs), {
+      kind,
+    });
+  } catch (error) {
+    if (error instanceof GreenlightError && error.code === 'ERR_BUNDLE_UNSIGNED')
+      throw new UsageError(`${file} is a bundle without a signature: refused [ERR_BUNDLE_UNSIGNED]`);
+    throw error;
+  }
+}
+
+/**
+ * The policy and its signed issuedAt (absent for a built-in policy or plain files). With `strict`, plain files
+ * given together with --pub are refused: the keys ask for a signed bundle.
+ */
+export async function loadPolicyInForce(
+  spec: string,
+  pubs: string[],
+  strict = false,
+): Promise<{ policy: Policy; issuedAt?: string }> {
+  if (BUILTIN_POLICIES.includes(spec)) return { policy: loadBuiltinPolicy(spec) };
   if (!existsSync(spec)) throw new UsageError(`--policy ${spec} is neither a built-in policy nor a file`);
-  if (statSync(spec).isDirectory()) return parsePolicy(readPolicyFolder(spec));
+  if (statSync(spec).isDirectory()) {
+    if (strict && pubs.length > 0) throw new UsageError(refuseUnsigned(spec));
+    return { policy: parsePolicy(readPolicyFolder(spec)) };
+  }
   const json = readJson(spec, 'the policy');
-  if (!isSignedBundle(json)) return parsePolicy(json);
+  if (!isSignedBundleJson(json)) {
+    if (strict && pubs.length > 0) throw new UsageError(refuseUnsigned(spec));
+    return { policy: parsePolicy(json) };
+  }
   if (pubs.length === 0)
     throw new UsageError(`${spec} is a signed bundle: give the publication keys with --pub`);
-  const payload = await verifyBundle(
-    new Uint8Array(readFileSync(spec)),
-    await Promise.all(pubs.map(readPublicationKey)),
-    {
-      kind: 'rules',
-    },
-  );
-  return parsePolicy(payload.content);
+  const payload = await verifyBundleFile(spec, pubs, 'rules');
+  return { policy: parsePolicy(payload.content), issuedAt: payload.issuedAt };
+}
+
+export async function loadPolicy(spec: string, pubs: string[]): Promise<Policy> {
+  return (await loadPolicyInForce(spec, pubs)).policy;
 }
 
 /** The HCERT JSON; the dgc-testdata layout (`{"JSON": hcert, …}`) is unwrapped. */
@@ -126,6 +186,7 @@ async function evalCommand(argv: string[]): Promise<number> {
       payload: { type: 'string' },
       at: { type: 'string' },
       'venue-category': { type: 'string' },
+      'issuer-country': { type: 'string' },
       lang: { type: 'string' },
       pub: { type: 'string', multiple: true },
       json: { type: 'boolean' },
@@ -133,6 +194,9 @@ async function evalCommand(argv: string[]): Promise<number> {
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   if (!values.policy) throw new UsageError('--policy is required');
+  const issuerCountry = values['issuer-country'];
+  if (issuerCountry !== undefined && !/^[A-Z]{2}$/.test(issuerCountry))
+    throw new UsageError(`--issuer-country wants an ISO 3166 code such as KR, not ${issuerCountry}`);
   if (!values.payload) throw new UsageError('--payload is required');
   const at = values.at === undefined ? new Date() : parseTime(values.at, '--at');
   const policy = await loadPolicy(values.policy, values.pub ?? []);
@@ -140,6 +204,7 @@ async function evalCommand(argv: string[]): Promise<number> {
     payload: readPayload(values.payload),
     at,
     venueCategory: values['venue-category'],
+    issuerCountry,
     lang: values.lang,
   });
   console.log(
@@ -198,7 +263,7 @@ async function verifyBundleCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('give one bundle file');
   if (!values.pub?.length) throw new UsageError('--pub is required');
   const file = positionals[0] as string;
-  const keys = await Promise.all(values.pub.map(readPublicationKey));
+  const keys = await readPublicationKeys(values.pub);
   const bytes = new Uint8Array(readFileSync(file));
   try {
     const payload = await verifyBundle(bytes, keys, { kind: 'rules' });

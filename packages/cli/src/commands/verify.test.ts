@@ -36,12 +36,13 @@ describe('greenlight verify', () => {
     return { dsc, text, b64: bytesToBase64(dsc.der) };
   }
 
-  it('exits 0 and prints one JSON report for a valid certificate', async () => {
+  it('exits 0 and prints one JSON decision for a valid certificate', async () => {
     const { text, b64 } = await fixture();
     const { code, out } = await capture(['verify', text, '--dsc', b64, '--at', at, '--json']);
     expect(code).toBe(0);
     expect(out).toHaveLength(1);
-    const report = JSON.parse(out[0]!);
+    // --json prints the Decision (issue 15); the codec's report is its `report`.
+    const report = JSON.parse(out[0]!).report;
     expect(report.verdict).toBe('valid');
     expect(report.times.now).toBe('2022-06-01T00:00:00.000Z');
   });
@@ -86,7 +87,7 @@ describe('greenlight verify', () => {
       '--json',
     ]);
     expect(image.code).toBe(0);
-    expect(JSON.parse(image.out[0]!).signer.country).toBe('KR');
+    expect(JSON.parse(image.out[0]!).report.signer.country).toBe('KR');
   });
 
   it('--policy kr adds the rules verdict; a rules fail is an invalid credential', async () => {
@@ -131,15 +132,15 @@ describe('greenlight verify', () => {
       'kr',
     ]);
     expect(passing.code).toBe(0);
-    expect(JSON.parse(passing.out[0]!).rules.verdict).toBe('pass');
+    expect(JSON.parse(passing.out[0]!).rulesVerdict).toBe('pass');
     const failing = await capture(args(incomplete, '--policy', 'kr', '--venue-category', 'gym'));
     expect(failing.code).toBe(1);
-    const report = JSON.parse(failing.out[0]!);
-    expect(report.verdict).toBe('valid');
-    expect(report.rules.verdict).toBe('fail');
+    const decision = JSON.parse(failing.out[0]!);
+    expect(decision.report.verdict).toBe('valid');
+    expect(decision.rulesVerdict).toBe('fail');
     const solo = await capture(args(incomplete, '--policy', 'kr', '--venue-category', 'restaurant'));
     expect(solo.code).toBe(0);
-    expect(JSON.parse(solo.out[0]!).rules.verdict).toBe('solo-only');
+    expect(JSON.parse(solo.out[0]!).rulesVerdict).toBe('solo-only');
     expect((await capture(args(incomplete, '--policy', 'nowhere'))).code).toBe(2);
     expect((await capture(args(incomplete, '--venue-category', 'gym'))).code).toBe(2);
   });

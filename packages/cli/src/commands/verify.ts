@@ -1,45 +1,49 @@
-/** `greenlight verify`: verifies a credential offline and prints the report. */
+/** `greenlight verify`: decides a credential's verdict offline with decide(), and prints it with every step. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   base64ToBytes,
   DscTrustList,
+  extractShcJws,
   GreenlightError,
   isSvg,
-  type JWK,
+  RevocationList,
   readQrImage,
   ShcTrustStore,
   type VerificationReport,
-  verifyBundle,
-  verifyHc1,
-  verifyPresentation,
-  verifyShcText,
 } from '@greenlight/codec';
 import { configureNodeQr, dccReferenceOptions } from '@greenlight/codec/node';
-import { evaluatePolicy, type PolicyVerdict } from '@greenlight/rules';
+import { type BundleInForce, type Decision, type DecisionBundles, decide } from '@greenlight/rules';
 import type { Command } from '../main';
 import { readJsonFile, UsageError } from '../support/usage';
-import { formatVerdict, loadPolicy, readPublicationKey } from './rules';
+import { isSignedBundleJson, loadPolicyInForce, refuseUnsigned, verifyBundleFile } from './rules';
 
-const USAGE = `Usage: greenlight verify <text|@file|-> [--image FILE] [--at ISO8601] [--json]
-         EU DCC:  [--dsc BASE64_DER]... [--dsc-list FILE] [--pub KEYS]...
+export { readPublicationKeys } from './rules';
+
+const USAGE = `Usage: greenlight verify <text|@file|-> [--image FILE] [--at ISO8601] [--json] [--lang en|ko]
+         EU DCC:  [--dsc BASE64_DER]... [--dsc-list FILE] [--revocation FILE] [--pub KEYS]...
          SMART Health Cards:  [--shc-directory FILE]... [--jwks ISS=FILE]... [--shc-crl ISS=FILE]...
-         Rules:  [--policy kr|FILE|DIR] [--venue-category NAME] [--lang ko|en] [--pub PUB.pem]...
+         Rules:  [--policy kr|FILE|DIR] [--venue-category NAME]
 
+Prints the verdict of decide() (@greenlight/rules), the one verdict every Greenlight app shows: pass, exempt,
+solo-only, check-id, warn or fail, with its reasons in --lang (default en) and every step; --json prints the
+Decision, one JSON object per line. The check is the door's: a plain HC1 or SMART Health Card (no device proof)
+passes as check-id, and so does any DCC when no --revocation bundle is given.
 The format is detected: HC1: text, GLP1: presentation QR text, shc:/ QR text (chunks one per line), a compact JWS, a .smart-health-card
 file or FHIR Parameters JSON, or a PNG/JPEG/SVG image (by --image, or @file when the file is an image).
---dsc-list takes the Gateway's JSON or a signed trust-list bundle (/v1/bundles/trust-list), whose signature is
-checked with --pub (PEM, JWK or the server's /.well-known/greenlight/publication-keys.json) before use; the
-bundle's SMART Health Card issuers are trusted too.
+--dsc-list takes the Gateway's JSON or a signed trust-list bundle (/v1/bundles/trust-list); the bundle's SMART
+Health Card issuers are trusted too. --revocation takes the signed revocation bundle (/v1/bundles/revocation).
+--policy takes a built-in policy name, a policy file or folder, or a signed rules bundle (/v1/bundles/rules).
+--pub gives the publication keys (PEM, JWK or the server's /.well-known/greenlight/publication-keys.json) that
+signed bundles are checked with before use; with --pub, a --dsc-list, --policy or --revocation file that is not a
+signed bundle is refused. A bundle older than 48 hours (from its signed issuedAt) gives warn.
 --jwks also loads the issuer's CRLs from a crl/ folder beside the JWKS file (the .well-known layout).
-Several credentials (an image with several codes, a file with several cards) give one report each;
-with --json, one JSON object per line.
+Several credentials (an image with several codes, a file with several cards) give one decision each.
 
---policy adds the rules verdict of an EU certificate (report.rules: pass, exempt, solo-only, warn, fail and the
-reasons); a credential whose rules verdict is fail counts as invalid.
-
-Exit codes: 0 every credential valid, 1 one is invalid, 2 bad usage or unreadable input.`;
+Exit codes: 0 when every verdict is pass, exempt, solo-only, check-id or warn; 1 when one is fail; 2 for bad
+usage or unreadable input. Without --policy there are no rules to apply: the verdict is fail with the reason
+RULES_MISSING, and the exit code counts the technical checks only (0 when they all pass).`;
 
 const PNG = [0x89, 0x50, 0x4e, 0x47];
 const JPEG = [0xff, 0xd8, 0xff];
@@ -95,51 +99,50 @@ export function loadShcTrust(directories: string[], jwks: string[], crls: string
   return store;
 }
 
-/** Publication keys from PEM, JWK or JWK-set (`/.well-known/greenlight/publication-keys.json`) files. */
-export async function readPublicationKeys(files: string[]): Promise<JWK[]> {
-  const perFile = files.map(async (file) => {
-    const json = (() => {
-      try {
-        return JSON.parse(readFileSync(file, 'utf8')) as { keys?: JWK[] };
-      } catch {
-        return undefined;
-      }
-    })();
-    return Array.isArray(json?.keys) ? json.keys : [await readPublicationKey(file)];
-  });
-  return (await Promise.all(perFile)).flat();
-}
-
 /** The trust list: --dsc values, and --dsc-list in the Gateway's shape or as a signed trust-list bundle (--pub). */
 export async function loadTrust(
   dscs: string[],
   dscList: string | undefined,
   pubs: string[] = [],
-): Promise<{ dcc: DscTrustList; shcDirectory?: unknown }> {
+): Promise<{ dcc: DscTrustList; shcDirectory?: unknown; issuedAt?: string }> {
   const entries = dscs.map((b64) => ({ der: base64ToBytes(b64) }));
   let shcDirectory: unknown;
+  let issuedAt: string | undefined;
   if (dscList !== undefined) {
     let json = readJsonFile(dscList, 'the trust list') as Record<string, unknown>;
-    if (typeof json.payload === 'string' && typeof json.protected === 'string') {
+    if (isSignedBundleJson(json)) {
       if (pubs.length === 0)
         throw new UsageError(`${dscList} is a signed bundle: give the publication keys with --pub`);
-      const bytes = new Uint8Array(readFileSync(dscList));
-      json = (
-        await verifyBundle<Record<string, unknown>>(bytes, await readPublicationKeys(pubs), {
-          kind: 'trust-list',
-        })
-      ).content;
+      const payload = await verifyBundleFile<Record<string, unknown>>(dscList, pubs, 'trust-list');
+      json = payload.content;
+      issuedAt = payload.issuedAt;
       shcDirectory = json.shcDirectory;
+    } else if (pubs.length > 0) {
+      throw new UsageError(refuseUnsigned(dscList));
     }
     const list = await DscTrustList.fromGatewayJson(json);
     entries.push(...list.entries.map((e) => ({ der: e.der, ...(e.country ? { country: e.country } : {}) })));
   }
-  return { dcc: await DscTrustList.fromCertificates(entries), ...(shcDirectory ? { shcDirectory } : {}) };
+  return {
+    dcc: await DscTrustList.fromCertificates(entries),
+    ...(shcDirectory ? { shcDirectory } : {}),
+    ...(issuedAt ? { issuedAt } : {}),
+  };
+}
+
+/** The signed revocation bundle (docs/bundles.md), verified with the publication keys; unsigned data is refused. */
+export async function loadRevocation(file: string, pubs: string[]): Promise<BundleInForce<RevocationList>> {
+  if (pubs.length === 0)
+    throw new UsageError(`--revocation ${file} is a signed bundle: give the publication keys with --pub`);
+  if (!isSignedBundleJson(readJsonFile(file, 'the revocation bundle')))
+    throw new UsageError(`--revocation ${file} is not a signed revocation bundle: refusing unsigned data`);
+  const payload = await verifyBundleFile(file, pubs, 'revocation');
+  return { value: RevocationList.fromContent(payload.content), issuedAt: payload.issuedAt };
 }
 
 export function formatReport(report: VerificationReport): string {
   const lines = [
-    `${report.verdict === 'valid' ? 'VALID' : 'INVALID'} (${report.format}, ${report.certificateType})`,
+    `technical checks: ${report.verdict === 'valid' ? 'VALID' : 'INVALID'} (${report.format}, ${report.certificateType})`,
   ];
   if (report.holder)
     lines.push(`holder: ${report.holder.name} (born ${report.holder.dateOfBirth || 'unknown'})`);
@@ -156,8 +159,6 @@ export function formatReport(report: VerificationReport): string {
   for (const result of report.summary?.results ?? [])
     lines.push(`result: ${result.date ?? ''} ${result.code}${result.value ? ` = ${result.value}` : ''}`);
   lines.push(`checked at: ${report.times.now}`);
-  if (report.rules)
-    lines.push(`rules: ${formatVerdict(report.rules as PolicyVerdict).replace(/\n/g, '\n  ')}`);
   for (const step of report.steps) {
     const mark = step.ok === true ? 'ok  ' : step.ok === false ? 'FAIL' : '--  ';
     lines.push(
@@ -169,75 +170,119 @@ export function formatReport(report: VerificationReport): string {
   return lines.join('\n');
 }
 
+/** The decision for a person: the verdict, its reasons in `lang`, the report's details and every step. */
+export function formatDecision(decision: Decision, lang: string): string {
+  const words = (text: Record<string, string>) => text[lang] ?? text.en ?? Object.values(text)[0] ?? '';
+  const lines = [`${decision.verdict.toUpperCase()} (${decision.format}, ${decision.certificateType})`];
+  for (const r of decision.reasons)
+    lines.push(
+      `  - ${words(r.text)}${r.date ? ` [${r.date}]` : ''}${r.errorCode ? ` (${r.errorCode})` : ''}`,
+    );
+  if (decision.validity)
+    lines.push(`valid: ${decision.validity.from ?? '…'} to ${decision.validity.until ?? '…'} (KST days)`);
+  if (decision.report) lines.push(formatReport(decision.report));
+  const technical = new Set(decision.report?.steps.map((s) => s.name));
+  for (const step of decision.steps.filter((s) => !technical.has(s.name))) {
+    const mark = step.ok === true ? 'ok  ' : step.ok === false ? 'FAIL' : '--  ';
+    lines.push(`  ${mark} ${step.name}${step.reasons.length ? ` ${step.reasons.join(', ')}` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The credentials in a text: each `HC1:`/`GLP1:` line on its own; otherwise SMART Health Card text, split into its
+ * cards when it holds several (a file or an image with several codes).
+ */
+function credentialsIn(text: string): string[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim());
+  if (/^(HC1|GLP1):/.test(text)) return lines;
+  try {
+    const { jws } = extractShcJws(text);
+    return jws.length > 1 ? jws : [text];
+  } catch {
+    return [text]; // decide() reports the failed extraction as a step
+  }
+}
+
+/** A decision the exit code counts as failed: `fail`, except "no rules given" (then only the technical checks count). */
+const failed = (d: Decision) =>
+  d.verdict === 'fail' && !(d.reasons.length === 1 && d.reasons[0]?.code === 'RULES_MISSING');
+
+/**
+ * Runs `greenlight verify` and returns the decisions with the exit code, without printing: the CLI and the
+ * differential test share it. Throws UsageError / GreenlightError for bad usage and unreadable input.
+ */
+export async function verifyDecisions(
+  argv: string[],
+): Promise<{ decisions: Decision[]; code: number; json: boolean; lang: string }> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      image: { type: 'string' },
+      dsc: { type: 'string', multiple: true },
+      'dsc-list': { type: 'string' },
+      'shc-directory': { type: 'string', multiple: true },
+      jwks: { type: 'string', multiple: true },
+      'shc-crl': { type: 'string', multiple: true },
+      policy: { type: 'string' },
+      'venue-category': { type: 'string' },
+      revocation: { type: 'string' },
+      lang: { type: 'string' },
+      pub: { type: 'string', multiple: true },
+      at: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (positionals.length > 1) throw new UsageError('give one credential');
+  const now = values.at === undefined ? new Date() : new Date(values.at);
+  if (Number.isNaN(now.getTime())) throw new UsageError(`--at is not an ISO-8601 time: ${values.at}`);
+  const text = await readCredentialInput(positionals[0], values.image);
+  if (values['venue-category'] !== undefined && values.policy === undefined)
+    throw new UsageError('--venue-category needs --policy');
+  const pubs = values.pub ?? [];
+  // Data given on the command line (not in a signed bundle) counts as issued now: it cannot be stale.
+  const given = now.toISOString();
+  const trust = await loadTrust(values.dsc ?? [], values['dsc-list'], pubs);
+  const shc = loadShcTrust(values['shc-directory'] ?? [], values.jwks ?? [], values['shc-crl'] ?? []);
+  if (trust.shcDirectory) shc.addVciSnapshot(trust.shcDirectory);
+  const rules = values.policy === undefined ? undefined : await loadPolicyInForce(values.policy, pubs, true);
+  const revocation =
+    values.revocation === undefined ? undefined : await loadRevocation(values.revocation, pubs);
+  const bundles: DecisionBundles = {
+    trust: { value: trust.dcc, issuedAt: trust.issuedAt ?? given },
+    shc: { value: shc, issuedAt: trust.issuedAt ?? given },
+    ...(rules ? { rules: { value: rules.policy, issuedAt: rules.issuedAt ?? given } } : {}),
+    ...(revocation ? { revocation } : {}),
+    reference: dccReferenceOptions(),
+  };
+  const context = {
+    now,
+    purpose: 'door' as const,
+    ...(values['venue-category'] === undefined ? {} : { venueCategory: values['venue-category'] }),
+  };
+  const decisions: Decision[] = [];
+  for (const credential of credentialsIn(text)) decisions.push(await decide(credential, bundles, context));
+  return {
+    decisions,
+    code: decisions.some(failed) ? 1 : 0,
+    json: values.json === true,
+    lang: values.lang ?? 'en',
+  };
+}
+
 export const verify: Command = {
-  summary: 'verify a credential offline (EU DCC or SMART Health Card)',
+  summary: 'verify a credential offline and decide its verdict (EU DCC or SMART Health Card)',
   async run(argv) {
+    if (argv.includes('--help')) {
+      console.log(USAGE);
+      return 0;
+    }
     try {
-      const { values, positionals } = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          image: { type: 'string' },
-          dsc: { type: 'string', multiple: true },
-          'dsc-list': { type: 'string' },
-          'shc-directory': { type: 'string', multiple: true },
-          jwks: { type: 'string', multiple: true },
-          'shc-crl': { type: 'string', multiple: true },
-          policy: { type: 'string' },
-          'venue-category': { type: 'string' },
-          lang: { type: 'string' },
-          pub: { type: 'string', multiple: true },
-          at: { type: 'string' },
-          json: { type: 'boolean' },
-          help: { type: 'boolean' },
-        },
-      });
-      if (values.help) {
-        console.log(USAGE);
-        return 0;
-      }
-      if (positionals.length > 1) throw new UsageError('give one credential');
-      const now = values.at === undefined ? new Date() : new Date(values.at);
-      if (Number.isNaN(now.getTime())) throw new UsageError(`--at is not an ISO-8601 time: ${values.at}`);
-      const text = await readCredentialInput(positionals[0], values.image);
-      if (values['venue-category'] !== undefined && values.policy === undefined)
-        throw new UsageError('--venue-category needs --policy');
-      const policy =
-        values.policy === undefined ? undefined : await loadPolicy(values.policy, values.pub ?? []);
-      let reports: VerificationReport[];
-      if (/^(HC1|GLP1):/.test(text)) {
-        const trust = (await loadTrust(values.dsc ?? [], values['dsc-list'], values.pub ?? [])).dcc;
-        const options = { now, ...dccReferenceOptions() };
-        reports = [];
-        for (const line of text.split(/\r?\n/).filter((l) => l.trim())) {
-          const report = line.startsWith('GLP1:')
-            ? await verifyPresentation(line, trust, options)
-            : await verifyHc1(line, trust, options);
-          if (policy && report.payload !== undefined) {
-            report.rules = evaluatePolicy(policy, {
-              payload: report.payload,
-              at: now,
-              venueCategory: values['venue-category'],
-              lang: values.lang,
-              ...(report.times.issuedAt ? { iat: new Date(report.times.issuedAt) } : {}),
-              ...(report.times.expiresAt ? { exp: new Date(report.times.expiresAt) } : {}),
-              ...(report.signer?.kid ? { kid: report.signer.kid } : {}),
-            });
-          }
-          reports.push(report);
-        }
-      } else {
-        const trust = loadShcTrust(values['shc-directory'] ?? [], values.jwks ?? [], values['shc-crl'] ?? []);
-        if (values['dsc-list'] !== undefined) {
-          const { shcDirectory } = await loadTrust([], values['dsc-list'], values.pub ?? []);
-          if (shcDirectory) trust.addVciSnapshot(shcDirectory);
-        }
-        reports = await verifyShcText(text, trust, { now });
-      }
-      for (const report of reports) console.log(values.json ? JSON.stringify(report) : formatReport(report));
-      const accepted = (r: VerificationReport) =>
-        r.verdict === 'valid' && (r.rules as PolicyVerdict | undefined)?.verdict !== 'fail';
-      return reports.every(accepted) ? 0 : 1;
+      const { decisions, code, json, lang } = await verifyDecisions(argv);
+      for (const d of decisions) console.log(json ? JSON.stringify(d) : formatDecision(d, lang));
+      return code;
     } catch (error) {
       if (
         error instanceof UsageError ||

@@ -6,10 +6,12 @@ import type {
   CredentialFormat,
   DscTrustList,
   RevocationList,
+  SchemaSet,
   ShcTrustStore,
+  ValueSets,
   VerificationReport,
 } from '@greenlight/codec';
-import type { Policy } from '../policy';
+import type { Policy, Verdict } from '../policy';
 
 /**
  * What the staff screen shows. Each has its own colour and icon in the apps:
@@ -35,6 +37,11 @@ export interface DecisionBundles {
   rules?: BundleInForce<Policy>;
   /** DCC revocation (UVCI/COUNTRYCODEUCI/SIGNATURE hashes). Missing: never a plain pass. */
   revocation?: BundleInForce<RevocationList>;
+  /**
+   * EU DCC schemas and value sets, for the report's SCHEMAVALIDATION and VALUESETS steps only: never decisive
+   * (the CLI has them from the test data; the apps do not ship them).
+   */
+  reference?: { schemas?: SchemaSet; valueSets?: ValueSets };
 }
 
 export interface DecisionContext {
@@ -65,6 +72,7 @@ export type DecisionReasonCode =
   | 'STALE_BUNDLE'
   | 'EVENTS_INVALID'
   | 'FIELD_INVALID'
+  | 'RULE_PASSED'
   | 'RULE_FAILED'
   | 'RULE_OPEN'
   | 'RULE_WARNING'
@@ -89,9 +97,12 @@ export interface DecisionReason {
 
 /** One step of the decision, in order: the codec's technical steps, revocation, bundles, rules, venue. */
 export interface DecisionStep {
+  /** The codec's step name (`VERIFY`, `REVOCATION`, …), or `EVENTS`, `BUNDLES`, `RULE <Identifier>`, `VENUE`, `CHECK_ID`. */
   name: string;
   ok: boolean | null;
   reasons: DecisionReasonCode[];
+  /** The codec error code of a failed technical step (ERR_…). */
+  code?: string;
 }
 
 export interface Decision {
@@ -102,8 +113,13 @@ export interface Decision {
   holder?: { name: string; dateOfBirth: string };
   /** The presentation's daily check-in token (base64url), when it carries one: what the outbox records. */
   token?: string;
-  /** Deciding reasons first. Never a formula; never an error code in `text`. */
+  /**
+   * Deciding reasons first. Never a formula; never an error code in `text`. A `pass` lists the rules that passed
+   * (with their dates); `exempt` lists the exemption that holds, not the rules it overrides (those are in `steps`).
+   */
   reasons: DecisionReason[];
+  /** The policy's own verdict before the check-id, revocation and freshness steps; absent when it never ran. */
+  rulesVerdict?: Verdict;
   steps: DecisionStep[];
   /**
    * For the holder: the KST dates between which this credential gives pass/exempt under the policy in force,
