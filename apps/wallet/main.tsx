@@ -9,23 +9,26 @@ import {
   exportDevicePublicKey,
   extractShcJws,
   generateDeviceKey,
+  type JWK,
   qrSvg,
   readQrImage,
   SLOT_SECONDS,
   shcNumeric,
 } from '@greenlight/codec';
-import { evaluatePolicy, krPolicy } from '@greenlight/rules';
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import zxingReaderWasm from 'zxing-wasm/reader/zxing_reader.wasm?url';
 import zxingWriterWasm from 'zxing-wasm/writer/zxing_writer.wasm?url';
+import { loadDecisionBundles, PUBLICATION_KEYS_URL, syncDecisionBundles } from '../shared/bundles';
+import { type Decision, type DecisionBundles, decide } from '../shared/decide-adapter';
+import { dosesOf } from '../shared/doses';
 import { formatDate, type Lang, translator, useLang } from '../shared/i18n';
 import { LangSwitch } from '../shared/LangSwitch';
 import { openPdf } from '../shared/pdf';
 import { registerServiceWorker } from '../shared/pwa';
 import { type AppDb, openAppDb } from '../shared/store';
+import { reasonMark, VerdictIcon } from '../shared/VerdictIcon';
 import { messages } from './messages';
-import { validityWords } from './validity';
 import '../shared/styles.css';
 
 configureQrReader({ wasmUrl: zxingReaderWasm });
@@ -194,39 +197,99 @@ function PresentationQr({ db, cert, t, lang }: { db: AppDb; cert: WalletCert; t:
   );
 }
 
-function CertSummary({ cert, t, lang }: { cert: WalletCert; t: T; lang: Lang }) {
-  const words = validityWords(cert.text, new Date(), lang);
-  let status: 'ok' | 'bad' = 'ok';
-  if (cert.text.startsWith('HC1:')) {
-    try {
-      const verdict = evaluatePolicy(krPolicy, {
-        payload: decodeHc1(cert.text).claims.hcert,
-        at: new Date(),
-        lang,
-      });
-      status = verdict.verdict === 'fail' ? 'bad' : 'ok';
-    } catch {
-      status = 'bad';
-    }
-  }
+/** The holder's view of a pass: decided as a scanner would, but without a venue and without a device proof. */
+function useHolderDecision(text: string, bundles: DecisionBundles): Decision | undefined {
+  const [decision, setDecision] = useState<Decision>();
+  useEffect(() => {
+    let cancelled = false;
+    void decide(text, bundles, { now: new Date(), purpose: 'holder' }).then((d) => {
+      if (!cancelled) setDecision(d);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [text, bundles]);
+  return decision;
+}
+
+const KINDS: Record<string, string> = {
+  vaccination: 'pass.vaccination',
+  test: 'pass.test',
+  recovery: 'pass.recovery',
+  exemption: 'pass.exemption',
+};
+
+function CertSummary({
+  cert,
+  bundles,
+  t,
+  lang,
+}: {
+  cert: WalletCert;
+  bundles: DecisionBundles;
+  t: T;
+  lang: Lang;
+}) {
+  const decision = useHolderDecision(cert.text, bundles);
+  if (!decision) return null;
+  const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+  const kind = decision.format === 'shc' ? 'pass.shc' : KINDS[decision.certificateType];
+  const doses = dosesOf(decision);
+  const unchecked = decision.reasons.some((r) => r.code === 'TRUST_MISSING' || r.code === 'RULES_MISSING');
+  const { verdict, validity } = decision;
+  const usable = verdict !== 'fail';
+  const last = doses[doses.length - 1];
+  const beyondSeries = last?.dn !== undefined && last.sd !== undefined && last.dn > last.sd;
   return (
-    <>
-      <p class="kind">
-        {words.kind ? t(words.kind) : ''} {words.detail ?? ''}
-      </p>
-      <p class={`validity ${status}`}>
-        {status === 'bad'
-          ? t('pass.notValid')
-          : words.until
-            ? t('pass.validUntil', { date: formatDate(words.until, lang) })
-            : words.booster
-              ? t('pass.booster')
-              : ''}
-      </p>
-      {words.from && words.from > new Date().toISOString().slice(0, 10) && (
-        <p>{t('pass.validFrom', { date: formatDate(words.from, lang) })}</p>
+    <div class="summary" data-verdict={unchecked ? 'unchecked' : verdict}>
+      <p class="kind">{kind ? t(kind) : ''}</p>
+      {doses.length > 0 && (
+        <ul class="doses-list">
+          {doses.map((d, i) => (
+            <li key={`${d.date}-${i}`}>
+              {d.dn !== undefined && d.sd !== undefined && !Number.isNaN(d.dn)
+                ? t('pass.doses', { dn: d.dn, sd: d.sd, date: formatDate(d.date.slice(0, 10), lang) })
+                : t('pass.dose', { n: i + 1, date: formatDate(d.date.slice(0, 10), lang) })}{' '}
+              · {d.product}
+            </li>
+          ))}
+        </ul>
       )}
-    </>
+      {unchecked ? (
+        <p class="holder-status unchecked">{t('status.unchecked')}</p>
+      ) : (
+        <p class={`holder-status ${verdict}`}>
+          <VerdictIcon verdict={verdict} />
+          {t(`status.${verdict}`)}
+        </p>
+      )}
+      {!unchecked && usable && (
+        <p class="validity ok">
+          {validity?.until
+            ? t('pass.validUntil', { date: formatDate(validity.until, lang) })
+            : validity?.from && beyondSeries
+              ? t('pass.booster')
+              : validity?.from
+                ? t('pass.noExpiry')
+                : ''}
+        </p>
+      )}
+      {!unchecked && validity?.from && validity.from > today && (
+        <p>{t('pass.validFrom', { date: formatDate(validity.from, lang) })}</p>
+      )}
+      {!unchecked && verdict !== 'pass' && decision.reasons.length > 0 && (
+        <ul class="reasons marked">
+          {decision.reasons.map((r) => (
+            <li key={`${r.code}-${r.source ?? ''}`}>
+              <span class="mark" aria-hidden="true">
+                {reasonMark(r.code)}
+              </span>
+              {r.text[lang] ?? r.text.en}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 
@@ -247,6 +310,27 @@ function Wallet({
   const [shown, setShown] = useState<WalletCert>();
   const [message, setMessage] = useState<string>();
   const [pasted, setPasted] = useState('');
+  const [bundles, setBundles] = useState<DecisionBundles>({});
+
+  // The signed bundles, as a scanner has them: fetched when online (a revocation shows at the next sync), the last
+  // good ones kept for offline use. The publication keys are kept from the first fetch.
+  const syncBundles = useCallback(async () => {
+    let keys = (await db.get('settings', 'publicationKeys')) as JWK[] | undefined;
+    if (!keys) {
+      try {
+        const response = await fetch(PUBLICATION_KEYS_URL);
+        if (response.ok) {
+          keys = ((await response.json()) as { keys: JWK[] }).keys;
+          await db.put('settings', keys, 'publicationKeys');
+        }
+      } catch {
+        // Offline before the first sync: the passes show as not checked yet.
+      }
+    }
+    if (!keys) return;
+    setBundles(await loadDecisionBundles(db, keys));
+    setBundles((await syncDecisionBundles(db, keys)).bundles);
+  }, [db]);
 
   const reload = useCallback(async () => {
     setCerts(((await db.get('settings', 'certificates')) as WalletCert[] | undefined) ?? []);
@@ -281,16 +365,19 @@ function Wallet({
       }));
       await db.put('settings', [...saved, ...imported], 'certificates');
       await db.put('settings', tokens, 'tokens');
+      await syncBundles();
       setMessage(t('certs.downloaded', { n: saved.length }));
       await reload();
     } catch (e) {
       setMessage(t('certs.downloadFailed', { error: (e as Error).message }));
     }
-  }, [db, session, reload, t]);
+  }, [db, session, reload, syncBundles, t]);
 
   useEffect(() => {
-    void reload().then(() => download());
-  }, [reload, download]);
+    void reload()
+      .then(() => syncBundles())
+      .then(() => download());
+  }, [reload, download, syncBundles]);
 
   const addImported = async (text: string) => {
     try {
@@ -317,7 +404,7 @@ function Wallet({
     return (
       <section class="card">
         <h2>{shown.name}</h2>
-        <CertSummary cert={shown} t={t} lang={lang} />
+        <CertSummary cert={shown} bundles={bundles} t={t} lang={lang} />
         <PresentationQr db={db} cert={shown} t={t} lang={lang} />
         {shown.relation !== 'imported' && session && shown.text.startsWith('HC1:') && (
           <p>
@@ -353,7 +440,7 @@ function Wallet({
           {certs.map((c) => (
             <li key={c.id}>
               <strong>{c.name}</strong> {c.relation === 'family' ? `(${t('certs.family')})` : ''}
-              <CertSummary cert={c} t={t} lang={lang} />
+              <CertSummary cert={c} bundles={bundles} t={t} lang={lang} />
               <button type="button" class="primary" onClick={() => setShown(c)}>
                 {t('pass.show')}
               </button>
