@@ -28,6 +28,14 @@ interface Outage {
 
 const TOKEN_KEY = 'greenlight.desk.token';
 
+/**
+ * Why the paper pass of this person must not be printed, as a message key; undefined when it may be. The paper
+ * pass is the person's EU certificate (the server prints that one), so its revocation refuses the print.
+ */
+function printRefusal(person: Person): string | undefined {
+  return person.certificates.some((c) => c.kind === 'dcc' && c.revoked) ? 'print.revoked' : undefined;
+}
+
 async function api<R>(path: string, token: string, body?: unknown): Promise<R> {
   const response = await fetch(path, {
     method: body === undefined ? 'GET' : 'POST',
@@ -101,13 +109,23 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
                   <td>{p.name}</td>
                   <td>{p.birthDate}</td>
                   <td>
+                    {printRefusal(p) && (
+                      <div class="refusal" role="note" data-refused="print">
+                        <p>
+                          <strong>{t('print.refused')}</strong> {t(printRefusal(p) as string)}
+                        </p>
+                        <p>{t('print.reissue')}</p>
+                      </div>
+                    )}
                     <div class="row">
-                      <button
-                        type="button"
-                        onClick={() => openPdf(`/v1/registry/people/${p.id}/pass.pdf`, token).catch(fail)}
-                      >
-                        {t('action.print')}
-                      </button>
+                      {!printRefusal(p) && (
+                        <button
+                          type="button"
+                          onClick={() => openPdf(`/v1/registry/people/${p.id}/pass.pdf`, token).catch(fail)}
+                        >
+                          {t('action.print')}
+                        </button>
+                      )}
                       <button
                         type="button"
                         onClick={() =>

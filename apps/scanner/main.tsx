@@ -27,8 +27,11 @@ prepareZXingModule({
 });
 
 const STALE_AFTER_MS = 24 * 3600 * 1000;
-/** How long a verdict stays on the staff screen before it returns to "ready" (a setting of the screen). */
-const VERDICT_SHOWN_MS = 8000;
+/**
+ * How long a verdict stays on the staff screen before it returns to "ready": 8 s, or `?verdict-seconds=N` for a
+ * door that wants longer (a setting of the screen, not of the policy).
+ */
+const VERDICT_SHOWN_MS = 1000 * (Number(new URLSearchParams(location.search).get('verdict-seconds')) || 8);
 const DEVICE_URL = '/v1/devices/me';
 /** `?measure`: the camera reports every frame and nothing is recorded (for timing the scanner, never at a door). */
 const MEASURE_ONLY = new URLSearchParams(location.search).has('measure');
