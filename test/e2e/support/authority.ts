@@ -144,9 +144,8 @@ export async function fakeAuthority(
     const uci = hcertUci(decodeHc1(text).claims.hcert) as string;
     revokedUcis.push(uci);
     const hashes = await Promise.all(
-      revokedUcis.map(
-        async (u) =>
-          new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(u))).subarray(0, 16),
+      revokedUcis.map(async (u) =>
+        new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(u))).subarray(0, 16),
       ),
     );
     revocationVersion += 1;
