@@ -183,8 +183,10 @@ const shiftDay = (day: string, days: number) =>
 
 /**
  * The KST days between which the policy gives pass or exempt, found by evaluating the policy itself on each side
- * of every boundary it states (its reason dates and the days its rules came into force): between two boundaries
- * the answer cannot change. The run holding today, else the next one, else the last one.
+ * of every boundary it states (its reason dates and the days its rules come into force): between two boundaries
+ * the answer cannot change. The run holding today, else the next one, else the last one. The policy speaks only
+ * until its rules end (their latest ValidTo, a versioning date, not a limit on anyone's pass): a run that reaches
+ * that horizon has no end date. The credential's own expiry (CWT `exp`) is the codec's check, not the policy's.
  */
 function validityOf(
   policy: Policy,
@@ -192,13 +194,14 @@ function validityOf(
   now: Date,
   reasons: Reason[],
 ): Decision['validity'] | undefined {
-  const candidates = new Set<string>([kstDate(now)]);
+  const horizon = kstDate(new Date(Math.max(...policy.rules.map((r) => Date.parse(r.ValidTo))) - 1000));
+  const candidates = new Set<string>([kstDate(now), horizon]);
   const boundaries = [
     ...reasons.map((r) => r.date).filter((d): d is string => Boolean(d)),
     ...policy.rules.map((r) => kstDate(new Date(r.ValidFrom))),
   ];
   for (const day of boundaries) for (const d of [-1, 0, 1]) candidates.add(shiftDay(day, d));
-  const days = [...candidates].sort();
+  const days = [...candidates].filter((day) => day <= horizon).sort();
   const valid = days.map((day) =>
     [kstDayStart(day), kstDayStart(day) + DAY_MS - 1000].some((instant) => {
       const result = evaluate(policy, report, new Date(instant), undefined, 'ko');
@@ -220,11 +223,6 @@ function validityOf(
   if (!run) return undefined;
   const validity: { from?: string; until?: string } = { from: days[run.from] as string };
   if (run.to < days.length - 1) validity.until = days[run.to] as string;
-  if (report.times.expiresAt) {
-    const end = kstDate(new Date(Date.parse(report.times.expiresAt) - 1000));
-    if (validity.from && validity.from > end) return undefined;
-    if (!validity.until || validity.until > end) validity.until = end;
-  }
   return validity;
 }
 

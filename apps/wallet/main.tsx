@@ -269,7 +269,7 @@ function CertSummary({
             ? t('pass.validUntil', { date: formatDate(validity.until, lang) })
             : validity?.from && beyondSeries
               ? t('pass.booster')
-              : validity?.from
+              : validity?.from && verdict === 'pass'
                 ? t('pass.noExpiry')
                 : ''}
         </p>
