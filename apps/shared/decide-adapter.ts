@@ -81,6 +81,10 @@ const WORDS: Record<string, Words> = {
     ko: '해외 SMART Health Card입니다. 신분증과 아래 접종 내역을 확인하세요.',
     en: 'Foreign SMART Health Card: check a photo ID and the doses listed below.',
   },
+  FOREIGN_CREDENTIAL_HOLDER: {
+    ko: '해외 SMART Health Card입니다. 입장할 때 직원이 신분증과 접종 내역을 확인합니다.',
+    en: 'A foreign SMART Health Card: at the door, staff check your photo ID and the doses it lists.',
+  },
   UNKNOWN_VENUE: {
     ko: '이 매장의 업종이 방역 기준에 없습니다.',
     en: 'This venue’s category is not in the pass rules.',
@@ -321,7 +325,10 @@ async function decideOrThrow(
   if (format === 'shc') {
     // The SMART Health Card's immunizations are not mapped to the policy here: staff read the doses themselves.
     verdict = 'check-id';
-    reasons.push(reason('FOREIGN_CREDENTIAL'));
+    reasons.push({
+      code: 'FOREIGN_CREDENTIAL',
+      text: WORDS[purpose === 'holder' ? 'FOREIGN_CREDENTIAL_HOLDER' : 'FOREIGN_CREDENTIAL'] as Words,
+    });
   } else {
     const venue = purpose === 'door' ? context.venueCategory : undefined;
     const ko = evaluate(policy, report, now, venue, 'ko');

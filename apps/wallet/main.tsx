@@ -267,7 +267,7 @@ function CertSummary({
         <p class="validity ok">
           {validity?.until
             ? t('pass.validUntil', { date: formatDate(validity.until, lang) })
-            : validity?.from && beyondSeries
+            : validity?.from && beyondSeries && verdict === 'pass'
               ? t('pass.booster')
               : validity?.from && verdict === 'pass'
                 ? t('pass.noExpiry')
@@ -388,7 +388,9 @@ function Wallet({
         name = [holder?.gn, holder?.fn].filter(Boolean).join(' ');
       } else {
         extractShcJws(trimmed);
-        name = 'SMART Health Card';
+        // The card's own holder name, when its signature holds; else the kind of card.
+        const decision = await decide(trimmed, bundles, { now: new Date(), purpose: 'holder' });
+        name = decision.holder?.name || t('pass.shc');
       }
       const cert: WalletCert = { id: crypto.randomUUID(), name, relation: 'imported', text: trimmed };
       await db.put('settings', [...certs, cert], 'certificates');

@@ -58,6 +58,7 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
           ...SAMPLE_HCERT,
           nam: { fn: '김', gn: '하늘', fnt: 'KIM', gnt: 'HANEUL' },
           dob: '2015-03-02',
+          v: [{ ...SAMPLE_HCERT.v[0], ci: 'URN:UVCI:01:KR:GREENLIGHT0002#Y' }],
         }),
       },
     ];
@@ -177,6 +178,7 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
     const card = page.locator('.cert-list > li').nth(1);
     await expect.poll(() => card.locator('.doses-list li').count()).toBe(2);
     expect(await card.locator('.holder-status').textContent()).toContain('Staff will check your ID');
+    expect(await card.textContent()).toContain('Jordan Doe');
     await page.getByRole('button', { name: '한국어' }).click();
     await shotInBothLanguages(page, 'wallet-shc');
     await context.close();
@@ -198,6 +200,10 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
     await expect.poll(() => first.locator('.summary').getAttribute('data-verdict')).toBe('fail');
     expect(await first.textContent()).toContain('취소된 증명서입니다');
     expect(await first.locator('svg.icon-fail').count()).toBe(1);
+    // Only the revoked certificate: the family member's pass is still valid.
+    expect(
+      await page.locator('.cert-list > li').nth(1).locator('.summary').getAttribute('data-verdict'),
+    ).toBe('exempt');
     await shotInBothLanguages(page, 'wallet-revoked');
     await page.getByRole('button', { name: '입장용 QR 보기' }).first().click();
     await expect.poll(() => page.locator('.card').first().textContent()).toContain('취소된 증명서입니다');
