@@ -308,7 +308,8 @@ function Wallet({
 }) {
   const [certs, setCerts] = useState<WalletCert[]>([]);
   const [shown, setShown] = useState<WalletCert>();
-  const [message, setMessage] = useState<string>();
+  // A key and its values, not a rendered string, so the message follows a change of language.
+  const [message, setMessage] = useState<[string, Record<string, string | number>?]>();
   const [pasted, setPasted] = useState('');
   const [bundles, setBundles] = useState<DecisionBundles>({});
 
@@ -366,10 +367,10 @@ function Wallet({
       await db.put('settings', [...saved, ...imported], 'certificates');
       await db.put('settings', tokens, 'tokens');
       await syncBundles();
-      setMessage(t('certs.downloaded', { n: saved.length }));
+      setMessage(['certs.downloaded', { n: saved.length }]);
       await reload();
     } catch (e) {
-      setMessage(t('certs.downloadFailed', { error: (e as Error).message }));
+      setMessage(['certs.downloadFailed', { error: (e as Error).message }]);
     }
   }, [db, session, reload, syncBundles, t]);
 
@@ -394,11 +395,11 @@ function Wallet({
       }
       const cert: WalletCert = { id: crypto.randomUUID(), name, relation: 'imported', text: trimmed };
       await db.put('settings', [...certs, cert], 'certificates');
-      setMessage(t('import.added'));
+      setMessage(['import.added']);
       setPasted('');
       await reload();
-    } catch (e) {
-      setMessage(t('import.failed', { error: (e as { code?: string }).code ?? (e as Error).message }));
+    } catch {
+      setMessage(['import.failed']);
     }
   };
 
@@ -414,7 +415,7 @@ function Wallet({
               type="button"
               onClick={() =>
                 openPdf(`/v1/me/certificates/${encodeURIComponent(shown.id)}/pass.pdf`, session.token).catch(
-                  (e) => setMessage(t('certs.downloadFailed', { error: (e as Error).message })),
+                  (e) => setMessage(['certs.downloadFailed', { error: (e as Error).message }]),
                 )
               }
             >
@@ -432,7 +433,7 @@ function Wallet({
     <>
       {message && (
         <p class="status" role="status">
-          {message}
+          {t(message[0], message[1])}
         </p>
       )}
       <section class="card">
@@ -482,7 +483,7 @@ function Wallet({
               if (!file) return;
               const codes = await readQrImage(new Uint8Array(await file.arrayBuffer())).catch(() => []);
               if (codes[0]) await addImported(codes.join('\n'));
-              else setMessage(t('import.failed', { error: 'no QR code' }));
+              else setMessage(['import.noQr']);
             }}
           />
         </label>

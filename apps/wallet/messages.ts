@@ -60,8 +60,12 @@ export const messages = {
   'import.add': { ko: '추가', en: 'Add' },
   'import.added': { ko: '증명서를 추가했습니다.', en: 'Certificate added.' },
   'import.failed': {
-    ko: '읽을 수 없는 증명서입니다: {error}',
-    en: 'Could not read this certificate: {error}',
+    ko: '읽을 수 없는 증명서입니다. HC1: 또는 shc:/ 로 시작하는 QR 내용인지 확인하세요.',
+    en: 'Could not read this certificate: check that the QR content starts with HC1: or shc:/.',
+  },
+  'import.noQr': {
+    ko: '사진에서 QR 코드를 찾지 못했습니다.',
+    en: 'Could not read this certificate: no QR code was found in the photo.',
   },
   logout: { ko: '로그아웃', en: 'Log out' },
 } as const;
