@@ -54,8 +54,10 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
   const [query, setQuery] = useState('');
   const [people, setPeople] = useState<Person[]>();
   const [outages, setOutages] = useState<Outage[]>([]);
-  const [message, setMessage] = useState<string>();
-  const fail = (e: unknown) => setMessage(t('error', { error: (e as Error).message }));
+  // The words of the last message, rendered in the language on screen (it follows a change of language).
+  const [message, setMessage] = useState<{ words: (t: T) => string }>();
+  const say = (words: (t: T) => string) => setMessage({ words });
+  const fail = (e: unknown) => say((t) => t('error', { error: (e as Error).message }));
 
   const loadOutages = () =>
     api<{ outages: Outage[] }>('/v1/outages/log', token)
@@ -65,7 +67,8 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
     void loadOutages();
   }, []);
 
-  const kindName = (kind: string) => (kind === 'dcc' || kind === 'shc' ? t(`kind.${kind}`) : kind);
+  const kindIn = (t: T, kind: string) => (kind === 'dcc' || kind === 'shc' ? t(`kind.${kind}`) : kind);
+  const kindName = (kind: string) => kindIn(t, kind);
   const load = async () =>
     setPeople(
       (await api<{ people: Person[] }>(`/v1/registry/people?q=${encodeURIComponent(query)}`, token)).people,
@@ -79,7 +82,7 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
     <>
       {message && (
         <p class="status" role="status">
-          {message}
+          {message.words(t)}
         </p>
       )}
       <form class="card" onSubmit={search}>
@@ -130,7 +133,7 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
                         type="button"
                         onClick={() =>
                           api(`/v1/registry/people/${p.id}/stickers`, token, {})
-                            .then(() => setMessage(t('action.stickerDone', { name: p.name })))
+                            .then(() => say((t) => t('action.stickerDone', { name: p.name })))
                             .catch(fail)
                         }
                       >
@@ -149,7 +152,7 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
                               const reason = prompt(t('action.revokeReason'));
                               if (!reason) return;
                               void api(`/v1/certificates/${c.id}/revoke`, token, { reason })
-                                .then(() => setMessage(t('action.revokeDone', { kind: kindName(c.kind) })))
+                                .then(() => say((t) => t('action.revokeDone', { kind: kindIn(t, c.kind) })))
                                 .then(load)
                                 .catch(fail);
                             }}
