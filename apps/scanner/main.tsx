@@ -26,7 +26,12 @@ prepareZXingModule({
   },
 });
 
-const STALE_AFTER_MS = 24 * 3600 * 1000;
+/**
+ * Bundles older than this (from their signed issuedAt) are stale: the banner says so and decide() turns a pass into
+ * a warning. A setting of the device, the same for both, so the screen never says "fresh" beside a stale verdict.
+ */
+const STALE_AFTER_HOURS = 24;
+const STALE_AFTER_MS = STALE_AFTER_HOURS * 3600 * 1000;
 /**
  * How long a verdict stays on the staff screen before it returns to "ready": 8 s, or `?verdict-seconds=N` for a
  * door that wants longer (a setting of the screen, not of the policy).
@@ -51,7 +56,7 @@ function ageText(ms: number, t: T): string {
   const minutes = Math.max(0, Math.round(ms / 60000));
   if (minutes < 60) return t('age.minutes', { n: minutes });
   const hours = Math.round(minutes / 60);
-  return hours < 48 ? t('age.hours', { n: hours }) : t('age.days', { n: Math.round(hours / 24) });
+  return hours < 36 ? t('age.hours', { n: hours }) : t('age.days', { n: Math.round(hours / 24) });
 }
 
 function Setup({ db, onDone, t }: { db: AppDb; onDone: () => void; t: T }) {
@@ -266,6 +271,7 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
       now: new Date(),
       venueCategory: venue.category,
       purpose: 'door',
+      maxBundleAgeHours: STALE_AFTER_HOURS,
     });
     setManual(false);
     setDecision(result);
