@@ -123,6 +123,20 @@ describe('verdicts at the door', () => {
     expect(decision.validity).toBeUndefined();
   });
 
+  it('a Warning rule gives warn, its reason in plain words with its date, never a formula', async () => {
+    const at = new Date('2022-01-05T03:00:00Z');
+    const expired = await hc1({ ...SAMPLE_HCERT, v: [{ ...v, dn: 2, sd: 2, dt: '2021-06-01' }] });
+    const decision = await decide(expired, await bundlesAt('2022-01-05T00:00:00Z'), {
+      now: at,
+      venueCategory: 'gym',
+    });
+    expect(decision.verdict).toBe('warn');
+    const warning = decision.reasons.find((r) => r.code === 'RULE_WARNING');
+    expect(warning?.date).toBe('2021-12-11');
+    expect(warning?.text.en).toBe('It expired on 2021-12-11, but entry is still allowed for now.');
+    expect(decision.reasons.map((r) => r.text.en).join(' ')).not.toMatch(/dt \+|dn = sd/);
+  });
+
   it('a bundle older than the limit turns a pass into warn, counted from its signed issuedAt', async () => {
     const stale = await bundlesAt('2022-01-25T00:00:00Z');
     const decision = await decide(await hc1(SAMPLE_HCERT), stale, { now, purpose: 'holder' });

@@ -113,6 +113,10 @@ const DATED_UNTIL: Words = {
   ko: '{date}에 유효기간이 끝났습니다.',
   en: 'Expired: it was valid until {date}.',
 };
+const DATED_WARNING: Words = {
+  ko: '{date}에 유효기간이 끝났지만 지금은 아직 입장할 수 있습니다.',
+  en: 'It expired on {date}, but entry is still allowed for now.',
+};
 
 const fill = (words: Words, date: string): Words =>
   Object.fromEntries(Object.entries(words).map(([lang, text]) => [lang, text.replace('{date}', date)]));
@@ -172,7 +176,9 @@ function fromPolicy(ko: Reason, en: Reason | undefined, today: string): Decision
   const text =
     ko.date && code === 'RULE_FAILED'
       ? fill(ko.date > today ? DATED_FROM : DATED_UNTIL, ko.date)
-      : { ko: ko.description, en: en?.description ?? ko.description };
+      : ko.date && code === 'RULE_WARNING' && ko.date < today
+        ? fill(DATED_WARNING, ko.date)
+        : { ko: ko.description, en: en?.description ?? ko.description };
   return {
     code,
     text,
@@ -356,8 +362,9 @@ async function decideOrThrow(
       reasons.unshift(reason('REVOCATION_MISSING'));
     } else reasons.push(reason('REVOCATION_MISSING'));
   }
-  if (verdict === 'pass' && format === 'hc1' && purpose === 'door') {
-    verdict = 'check-id';
+  // Nothing binds a plain HC1 to the person showing it: whoever it lets in, staff compare a photo ID.
+  if (format === 'hc1' && purpose === 'door' && verdict !== 'fail' && verdict !== 'solo-only') {
+    if (verdict !== 'warn') verdict = 'check-id';
     reasons.unshift(reason('CHECK_ID_NO_DEVICE_PROOF'));
   }
   const stale = staleBundles(bundles, now, context.maxBundleAgeHours ?? DEFAULT_MAX_BUNDLE_AGE_HOURS);
