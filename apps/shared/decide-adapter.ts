@@ -78,12 +78,12 @@ const WORDS: Record<string, Words> = {
     en: 'Paper or screenshot certificate: compare the name and date of birth with a photo ID.',
   },
   FOREIGN_CREDENTIAL: {
-    ko: '해외 SMART Health Card입니다. 신분증과 아래 접종 내역을 확인하세요.',
-    en: 'Foreign SMART Health Card: check a photo ID and the doses listed below.',
+    ko: 'SMART Health Card입니다. 신분증과 아래 접종 내역을 확인하세요.',
+    en: 'SMART Health Card: check a photo ID and the doses listed below.',
   },
   FOREIGN_CREDENTIAL_HOLDER: {
-    ko: '해외 SMART Health Card입니다. 입장할 때 직원이 신분증과 접종 내역을 확인합니다.',
-    en: 'A foreign SMART Health Card: at the door, staff check your photo ID and the doses it lists.',
+    ko: 'SMART Health Card입니다. 입장할 때 직원이 신분증과 접종 내역을 확인합니다.',
+    en: 'A SMART Health Card: at the door, staff check your photo ID and the doses it lists.',
   },
   UNKNOWN_VENUE: {
     ko: '이 매장의 업종이 방역 기준에 없습니다.',
@@ -329,7 +329,8 @@ async function decideOrThrow(
   let verdict: DecisionVerdict;
   let validity: Decision['validity'] | undefined;
   if (format === 'shc') {
-    // The SMART Health Card's immunizations are not mapped to the policy here: staff read the doses themselves.
+    // The SMART Health Card's immunizations are not mapped to the policy here (the authority's own SHC included):
+    // staff read the doses themselves.
     verdict = 'check-id';
     reasons.push({
       code: 'FOREIGN_CREDENTIAL',
