@@ -225,7 +225,8 @@ function validityOf(
     if (last && last.to === i - 1) last.to = i;
     else runs.push({ from: i, to: i });
   });
-  const today = days.indexOf(kstDate(now));
+  // Past the horizon, today is not among the days: every run then lies before it.
+  const today = kstDate(now) > horizon ? days.length : days.indexOf(kstDate(now));
   const run =
     runs.find((r) => r.from <= today && today <= r.to) ??
     runs.find((r) => r.from > today) ??
