@@ -28,6 +28,14 @@ interface Outage {
 
 const TOKEN_KEY = 'greenlight.desk.token';
 
+/**
+ * Why the paper pass of this person must not be printed, as a message key; undefined when it may be. The paper
+ * pass is the person's EU certificate (the server prints that one), so its revocation refuses the print.
+ */
+function printRefusal(person: Person): string | undefined {
+  return person.certificates.some((c) => c.kind === 'dcc' && c.revoked) ? 'print.revoked' : undefined;
+}
+
 async function api<R>(path: string, token: string, body?: unknown): Promise<R> {
   const response = await fetch(path, {
     method: body === undefined ? 'GET' : 'POST',
@@ -46,8 +54,10 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
   const [query, setQuery] = useState('');
   const [people, setPeople] = useState<Person[]>();
   const [outages, setOutages] = useState<Outage[]>([]);
-  const [message, setMessage] = useState<string>();
-  const fail = (e: unknown) => setMessage(t('error', { error: (e as Error).message }));
+  // The words of the last message, rendered in the language on screen (it follows a change of language).
+  const [message, setMessage] = useState<{ words: (t: T) => string }>();
+  const say = (words: (t: T) => string) => setMessage({ words });
+  const fail = (e: unknown) => say((t) => t('error', { error: (e as Error).message }));
 
   const loadOutages = () =>
     api<{ outages: Outage[] }>('/v1/outages/log', token)
@@ -57,7 +67,8 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
     void loadOutages();
   }, []);
 
-  const kindName = (kind: string) => (kind === 'dcc' || kind === 'shc' ? t(`kind.${kind}`) : kind);
+  const kindIn = (t: T, kind: string) => (kind === 'dcc' || kind === 'shc' ? t(`kind.${kind}`) : kind);
+  const kindName = (kind: string) => kindIn(t, kind);
   const load = async () =>
     setPeople(
       (await api<{ people: Person[] }>(`/v1/registry/people?q=${encodeURIComponent(query)}`, token)).people,
@@ -71,7 +82,7 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
     <>
       {message && (
         <p class="status" role="status">
-          {message}
+          {message.words(t)}
         </p>
       )}
       <form class="card" onSubmit={search}>
@@ -101,18 +112,28 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
                   <td>{p.name}</td>
                   <td>{p.birthDate}</td>
                   <td>
+                    {printRefusal(p) && (
+                      <div class="refusal" role="note" data-refused="print">
+                        <p>
+                          <strong>{t('print.refused')}</strong> {t(printRefusal(p) as string)}
+                        </p>
+                        <p>{t('print.reissue')}</p>
+                      </div>
+                    )}
                     <div class="row">
-                      <button
-                        type="button"
-                        onClick={() => openPdf(`/v1/registry/people/${p.id}/pass.pdf`, token).catch(fail)}
-                      >
-                        {t('action.print')}
-                      </button>
+                      {!printRefusal(p) && (
+                        <button
+                          type="button"
+                          onClick={() => openPdf(`/v1/registry/people/${p.id}/pass.pdf`, token).catch(fail)}
+                        >
+                          {t('action.print')}
+                        </button>
+                      )}
                       <button
                         type="button"
                         onClick={() =>
                           api(`/v1/registry/people/${p.id}/stickers`, token, {})
-                            .then(() => setMessage(t('action.stickerDone', { name: p.name })))
+                            .then(() => say((t) => t('action.stickerDone', { name: p.name })))
                             .catch(fail)
                         }
                       >
@@ -131,7 +152,7 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
                               const reason = prompt(t('action.revokeReason'));
                               if (!reason) return;
                               void api(`/v1/certificates/${c.id}/revoke`, token, { reason })
-                                .then(() => setMessage(t('action.revokeDone', { kind: kindName(c.kind) })))
+                                .then(() => say((t) => t('action.revokeDone', { kind: kindIn(t, c.kind) })))
                                 .then(load)
                                 .catch(fail);
                             }}

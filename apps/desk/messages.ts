@@ -20,6 +20,15 @@ export const messages = {
     ko: '취소 완료: {kind}. 다음 취소 목록에 반영됩니다.',
     en: '{kind} revoked; it will be in the next revocation bundle.',
   },
+  'print.refused': { ko: '종이 증명서를 출력할 수 없습니다.', en: 'The paper pass cannot be printed.' },
+  'print.revoked': {
+    ko: '이 사람의 EU 증명서가 취소되었습니다. 취소된 증명서로는 입장할 수 없습니다.',
+    en: 'This person’s EU certificate has been revoked; a revoked pass admits no one.',
+  },
+  'print.reissue': {
+    ko: '새 증명서를 재발급해야 합니다. 이 창구에서는 아직 재발급할 수 없으니 보건당국에 재발급을 요청하세요.',
+    en: 'A new certificate must be issued. This desk cannot reissue yet: ask the health authority to reissue it.',
+  },
   'kind.dcc': { ko: 'EU 증명서', en: 'EU certificate' },
   'kind.shc': { ko: 'SMART Health Card', en: 'SMART Health Card' },
   'cert.revoked': { ko: '{kind} 취소됨', en: '{kind} revoked' },

@@ -1,24 +1,19 @@
 /** The venue scanner: verifies passes offline against signed bundles, records entries, uploads them when it can. */
 import '../shared/reflect-polyfill';
-import { type BundleKind, configureQrReader, type JWK, RevocationList } from '@greenlight/codec';
-import { parsePolicy } from '@greenlight/rules';
+import { configureQrReader, type JWK } from '@greenlight/codec';
+import { type Decision, type DecisionBundles, decide } from '@greenlight/rules';
 import { prepareZXingModule } from 'barcode-detector/ponyfill';
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { uuidv7 } from 'uuidv7';
 import zxingReaderWasm from 'zxing-wasm/reader/zxing_reader.wasm?url';
-import { loadBundle, PUBLICATION_KEYS_URL, syncBundle } from '../shared/bundles';
-import { formatDateTime, type Lang, translator, useLang } from '../shared/i18n';
+import { oldestIssuedAt, PUBLICATION_KEYS_URL, syncDecisionBundles } from '../shared/bundles';
+import { dosesOf } from '../shared/doses';
+import { formatDate, formatDateTime, type Lang, translator, useLang } from '../shared/i18n';
 import { LangSwitch } from '../shared/LangSwitch';
 import { registerServiceWorker } from '../shared/pwa';
 import { type AppDb, type OutboxEntry, openAppDb } from '../shared/store';
-import {
-  type Decision,
-  decide,
-  type TrustListContent,
-  trustFromContent,
-  type VerifierBundles,
-} from '../shared/verifier';
+import { reasonMark, VerdictIcon } from '../shared/VerdictIcon';
 import { type CameraScanner, startCameraScanner } from './camera';
 import { messages } from './messages';
 import { nextAttemptDelay, uploadOutbox } from './outbox';
@@ -31,26 +26,23 @@ prepareZXingModule({
   },
 });
 
-const KINDS: BundleKind[] = ['trust-list', 'rules', 'revocation'];
-const STALE_AFTER_MS = 24 * 3600 * 1000;
+/**
+ * Bundles older than this (from their signed issuedAt) are stale: the banner says so and decide() turns a pass into
+ * a warning. A setting of the device, the same for both, so the screen never says "fresh" beside a stale verdict.
+ */
+const STALE_AFTER_HOURS = 24;
+const STALE_AFTER_MS = STALE_AFTER_HOURS * 3600 * 1000;
+/**
+ * How long a verdict stays on the staff screen before it returns to "ready": 8 s, or `?verdict-seconds=N` for a
+ * door that wants longer (a setting of the screen, not of the policy).
+ */
+const VERDICT_SHOWN_MS = 1000 * (Number(new URLSearchParams(location.search).get('verdict-seconds')) || 8);
 const DEVICE_URL = '/v1/devices/me';
 /** `?measure`: the camera reports every frame and nothing is recorded (for timing the scanner, never at a door). */
 const MEASURE_ONLY = new URLSearchParams(location.search).has('measure');
 const FRAME_TO_VERDICT: { ms: number; verdict: string }[] = [];
 (globalThis as { greenlightFrameToVerdict?: typeof FRAME_TO_VERDICT }).greenlightFrameToVerdict =
   FRAME_TO_VERDICT;
-const CATEGORIES: Record<string, { ko: string; en: string }> = {
-  restaurant: { ko: '식당', en: 'Restaurant' },
-  cafe: { ko: '카페', en: 'Café' },
-  gym: { ko: '실내체육시설', en: 'Gym' },
-  cinema: { ko: '영화관', en: 'Cinema' },
-  'pc-bang': { ko: 'PC방', en: 'PC café' },
-  karaoke: { ko: '노래연습장', en: 'Karaoke' },
-  sauna: { ko: '목욕장', en: 'Sauna' },
-  concert: { ko: '공연장', en: 'Concert hall' },
-  other: { ko: '기타', en: 'Other' },
-};
-
 interface Venue {
   id: string;
   name: string;
@@ -64,21 +56,7 @@ function ageText(ms: number, t: T): string {
   const minutes = Math.max(0, Math.round(ms / 60000));
   if (minutes < 60) return t('age.minutes', { n: minutes });
   const hours = Math.round(minutes / 60);
-  return hours < 48 ? t('age.hours', { n: hours }) : t('age.days', { n: Math.round(hours / 24) });
-}
-
-async function loadVerifier(db: AppDb, keys: JWK[]): Promise<VerifierBundles | undefined> {
-  const trustList = await loadBundle<TrustListContent>(db, 'trust-list', keys);
-  const rules = await loadBundle<unknown>(db, 'rules', keys);
-  if (!trustList || !rules) return undefined;
-  const { trust, shc } = await trustFromContent(trustList.payload.content);
-  const revocationBundle = await loadBundle<unknown>(db, 'revocation', keys);
-  return {
-    trust,
-    shc,
-    policy: parsePolicy(rules.payload.content),
-    ...(revocationBundle ? { revocation: RevocationList.fromContent(revocationBundle.payload.content) } : {}),
-  };
+  return hours < 36 ? t('age.hours', { n: hours }) : t('age.days', { n: Math.round(hours / 24) });
 }
 
 function Setup({ db, onDone, t }: { db: AppDb; onDone: () => void; t: T }) {
@@ -138,35 +116,74 @@ function Setup({ db, onDone, t }: { db: AppDb; onDone: () => void; t: T }) {
   );
 }
 
-function VerdictPanel({ decision, t }: { decision: Decision | undefined; t: T }) {
+function VerdictPanel({
+  decision,
+  manual,
+  t,
+  lang,
+}: {
+  decision: Decision | undefined;
+  manual: boolean;
+  t: T;
+  lang: Lang;
+}) {
   if (!decision) {
     return (
-      <section class="verdict idle" aria-live="polite">
-        <p class="verdict-word">{t('scan.waiting')}</p>
+      <section class={manual ? 'verdict idle recorded' : 'verdict idle'} aria-live="polite">
+        <p class="verdict-word">{manual ? t('manual.recorded') : t('scan.waiting')}</p>
       </section>
     );
   }
+  const word = t(`verdict.${decision.verdict}`);
+  const doses = decision.format === 'shc' ? dosesOf(decision) : [];
   return (
     <section class={`verdict ${decision.verdict}`} aria-live="assertive" data-verdict={decision.verdict}>
-      <p class="verdict-word">{t(`verdict.${decision.verdict}`)}</p>
+      <p class="verdict-word">
+        <VerdictIcon verdict={decision.verdict} />
+        {word}
+      </p>
+      <p class="verdict-action">{t(`action.${decision.verdict}`)}</p>
       {decision.holder && (
         <p class="holder">
           <span class="label">{t('holder.label')}</span>
           <strong>{decision.holder.name}</strong> · {decision.holder.dateOfBirth}
         </p>
       )}
-      <ul class="reasons">
-        {decision.reasons.map((r) => (
-          <li key={r}>{r}</li>
-        ))}
-      </ul>
-      {decision.report && (
+      {decision.reasons.length > 0 && (
+        <ul class="reasons marked">
+          {decision.reasons.map((r) => (
+            <li key={`${r.code}-${r.source ?? ''}`} data-mark={reasonMark(r.code)}>
+              <span class="mark" aria-hidden="true">
+                {reasonMark(r.code)}
+              </span>
+              {r.text[lang] ?? r.text.en}
+            </li>
+          ))}
+        </ul>
+      )}
+      {doses.length > 0 && (
+        <div class="doses">
+          <p class="label">{t('doses.title')}</p>
+          <ol>
+            {doses.map((d, i) => (
+              <li key={`${d.date}-${i}`}>
+                {t('doses.line', {
+                  n: i + 1,
+                  date: formatDate(d.date.slice(0, 10), lang),
+                  product: d.product,
+                })}
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+      {decision.steps.length > 0 && (
         <details>
           <summary>{t('details.show')}</summary>
           <ol class="steps">
-            {decision.report.steps.map((s) => (
+            {decision.steps.map((s) => (
               <li key={s.name} class={s.ok === false ? 'bad' : s.ok ? 'ok' : 'skip'}>
-                {s.name} {s.code ?? ''}
+                {s.ok === false ? '✗' : s.ok ? '✓' : '–'} {s.name}
               </li>
             ))}
           </ol>
@@ -178,8 +195,8 @@ function VerdictPanel({ decision, t }: { decision: Decision | undefined; t: T })
 
 function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; lang: Lang }) {
   const [keys, setKeys] = useState<JWK[]>([]);
-  const [verifier, setVerifier] = useState<VerifierBundles>();
-  const [checkedAt, setCheckedAt] = useState<number>();
+  const [bundles, setBundles] = useState<DecisionBundles>({});
+  const [manual, setManual] = useState(false);
   const [refused, setRefused] = useState(false);
   const [decision, setDecision] = useState<Decision>();
   const [input, setInput] = useState('');
@@ -201,12 +218,9 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
   const sync = useCallback(async () => {
     const stored = ((await db.get('settings', 'publicationKeys')) as JWK[] | undefined) ?? [];
     setKeys(stored);
-    const results = await Promise.all(KINDS.map((k) => syncBundle(db, k, stored)));
+    const { results, bundles: inForce } = await syncDecisionBundles(db, stored);
     setRefused(results.some((r) => r.status === 'refused'));
-    const bundles = await Promise.all(KINDS.map((k) => db.get('bundles', k)));
-    const times = bundles.filter((b) => b !== undefined).map((b) => Date.parse(b.checkedAt));
-    setCheckedAt(times.length === 2 || times.length === 3 ? Math.min(...times) : undefined);
-    setVerifier(await loadVerifier(db, stored).catch(() => undefined));
+    setBundles(inForce);
   }, [db]);
 
   const upload = useCallback(
@@ -240,9 +254,26 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
     void upload();
   };
 
+  // A verdict returns to "ready" after a few seconds, so the next guest never sees the last one's.
+  useEffect(() => {
+    if (!decision && !manual) return;
+    const timer = setTimeout(() => {
+      setDecision(undefined);
+      setManual(false);
+    }, VERDICT_SHOWN_MS);
+    return () => clearTimeout(timer);
+  }, [decision, manual]);
+
+  const ready = Boolean(bundles.trust && bundles.rules);
   const check = async (text: string, frameAt?: number) => {
-    if (!verifier) return;
-    const result = await decide(text, verifier, { now: new Date(), venueCategory: venue.category, lang, t });
+    if (!ready) return;
+    const result = await decide(text, bundles, {
+      now: new Date(),
+      venueCategory: venue.category,
+      purpose: 'door',
+      maxBundleAgeHours: STALE_AFTER_HOURS,
+    });
+    setManual(false);
     setDecision(result);
     // Frame-to-verdict times (the camera frame handed to the detector, to the verdict in the page just before it
     // paints), readable by the benchmark and by support staff from the console.
@@ -281,8 +312,11 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
     }
   };
 
-  const age = checkedAt === undefined ? undefined : now - checkedAt;
-  const category = CATEGORIES[venue.category]?.[lang] ?? venue.category;
+  const issuedAt = ready ? oldestIssuedAt(bundles) : undefined;
+  const age = issuedAt === undefined ? undefined : now - issuedAt;
+  // The category's name as the policy in force words it.
+  const words = bundles.rules?.value.venueCategories[venue.category]?.description;
+  const category = words?.[lang] ?? words?.en ?? venue.category;
   return (
     <>
       <p class="venue">{t('venue.label', { name: venue.name, category })}</p>
@@ -298,7 +332,12 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
           {t('bundles.refused')}
         </p>
       )}
-      <VerdictPanel decision={decision} t={t} />
+      {ready && !bundles.revocation && (
+        <p class="status warn" role="alert">
+          {t('bundles.noRevocation')}
+        </p>
+      )}
+      <VerdictPanel decision={decision} manual={manual} t={t} lang={lang} />
       <form
         class="card scan"
         onSubmit={(e) => {
@@ -314,14 +353,14 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
             onInput={(e) => setInput(e.currentTarget.value)}
             autocomplete="off"
             spellcheck={false}
-            disabled={!verifier}
+            disabled={!ready}
           />
         </label>
         <div class="row">
-          <button type="submit" class="primary" disabled={!verifier || !input}>
+          <button type="submit" class="primary" disabled={!ready || !input}>
             {t('scan.check')}
           </button>
-          <button type="button" onClick={toggleCamera} disabled={!verifier}>
+          <button type="button" onClick={toggleCamera} disabled={!ready}>
             {camera ? t('scan.stop') : t('scan.camera')}
           </button>
         </div>
@@ -339,7 +378,8 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
           type="button"
           onClick={async () => {
             await record({ at: new Date().toISOString(), method: 'manual' });
-            setDecision({ verdict: 'check-id', reasons: [t('manual.recorded')] });
+            setDecision(undefined);
+            setManual(true);
           }}
         >
           {t('manual.button')}

@@ -44,52 +44,40 @@ export const messages = {
   'outbox.empty': { ko: '모든 입장 기록 전송 완료', en: 'All entries uploaded' },
   'outbox.retry': { ko: '다음 전송 시도: {time}', en: 'Next upload attempt: {time}' },
   'outbox.now': { ko: '지금 전송', en: 'Upload now' },
+  'bundles.noRevocation': {
+    ko: '취소 목록 없음: 인터넷에 연결해 받으세요. 그때까지는 통과 대신 신분증 확인이 표시됩니다.',
+    en: 'Revocation data missing: connect to the internet to download it. Until then, passes show as Check ID.',
+  },
   'verdict.pass': { ko: '통과', en: 'Pass' },
-  'verdict.exempt': { ko: '예외 (통과)', en: 'Exempt (pass)' },
-  'verdict.solo-only': { ko: '혼자 이용만 가능', en: 'Alone only' },
+  'verdict.exempt': { ko: '접종 예외: 입장 가능', en: 'Exempt: may enter' },
+  'verdict.solo-only': { ko: '혼자만 이용 가능', en: 'Alone only' },
   'verdict.check-id': { ko: '신분증 확인', en: 'Check ID' },
-  'verdict.warn': { ko: '주의 (통과)', en: 'Warning (pass)' },
+  'verdict.warn': { ko: '주의: 입장 가능', en: 'Warning: may enter' },
   'verdict.fail': { ko: '입장 불가', en: 'Not valid' },
+  'action.pass': { ko: '입장시키세요.', en: 'Let the guest in.' },
+  'action.exempt': {
+    ko: '방역패스 예외 대상입니다. 입장시키세요.',
+    en: 'The guest is exempt from the pass rules: let them in.',
+  },
+  'action.solo-only': {
+    ko: '혼자 온 손님만 이용할 수 있습니다. 일행과 함께는 안 됩니다.',
+    en: 'Only a guest who comes alone may be served; not with a group.',
+  },
+  'action.check-id': {
+    ko: '신분증의 이름·생년월일이 같으면 입장시키세요.',
+    en: 'Let the guest in only if a photo ID shows the same name and date of birth.',
+  },
+  'action.warn': {
+    ko: '입장할 수 있습니다. 아래 안내를 전하세요.',
+    en: 'The guest may enter; pass on the note below.',
+  },
+  'action.fail': {
+    ko: '입장할 수 없습니다. 아래 이유를 안내하세요.',
+    en: 'Do not let the guest in; explain the reason below.',
+  },
   'holder.label': { ko: '이름 / 생년월일', en: 'Name / date of birth' },
-  'reason.paper': {
-    ko: '종이·캡처 증명서입니다. 신분증의 이름과 생년월일을 확인하세요.',
-    en: 'Paper or screenshot certificate: compare the name and date of birth with a photo ID.',
-  },
-  'reason.foreign': {
-    ko: '해외 SMART Health Card입니다. 신분증과 접종 내역을 확인하세요.',
-    en: 'Foreign SMART Health Card: check the photo ID and the doses shown.',
-  },
-  'reason.soloOnly': {
-    ko: '방역패스 미충족: 이 업종에서는 혼자 이용만 가능합니다.',
-    en: 'Does not pass: at this kind of venue the guest may only be served alone.',
-  },
-  'reason.notCovered': {
-    ko: '현재 정책에서 인정하지 않는 증명서 종류입니다.',
-    en: 'The current policy does not accept this kind of certificate.',
-  },
-  'reason.unknownFormat': { ko: '알 수 없는 QR 코드입니다.', en: 'This QR code is not a health pass.' },
-  'reason.signature': {
-    ko: '증명서를 확인할 수 없습니다 ({code}).',
-    en: 'The certificate could not be verified ({code}).',
-  },
-  'reason.ERR_PRESENTATION_STALE': {
-    ko: '화면 캡처로 보입니다: QR이 15초마다 바뀌어야 합니다. 앱 화면을 다시 보여 달라고 하세요.',
-    en: 'Looks like a screenshot: the QR must change every 15 seconds. Ask to see the live app screen.',
-  },
-  'reason.ERR_PRESENTATION_PROOF': {
-    ko: '이 휴대전화에 등록된 증명서가 아닙니다.',
-    en: 'This certificate is not registered to this phone.',
-  },
-  'reason.ERR_CWT_EXPIRED': { ko: '증명서 유효기간이 지났습니다.', en: 'The certificate has expired.' },
-  'reason.ERR_REVOCATION_REVOKED': { ko: '취소된 증명서입니다.', en: 'The certificate has been revoked.' },
-  'reason.ERR_TRUST_UNKNOWN_KID': {
-    ko: '신뢰할 수 있는 발급기관의 증명서가 아닙니다.',
-    en: 'The certificate is not from a trusted issuer.',
-  },
-  'reason.ERR_COSE_SIGNATURE': {
-    ko: '위조되었거나 손상된 증명서입니다.',
-    en: 'The certificate is forged or damaged.',
-  },
+  'doses.title': { ko: '접종 내역', en: 'Doses' },
+  'doses.line': { ko: '{n}회차 · {date} · {product}', en: 'Dose {n} · {date} · {product}' },
   'details.show': { ko: '검증 단계 보기', en: 'Show verification steps' },
   'venue.label': { ko: '{name} · {category}', en: '{name} · {category}' },
   'privacy.note': {

@@ -1,8 +1,19 @@
 /** Bundle sync for the apps: conditional GETs (ETag), signature checks before use, and the last good bundle kept. */
 
 import type { JWK } from '@greenlight/codec';
-import { type BundleKind, bundleDigest, verifyBundle } from '@greenlight/codec';
+import {
+  type BundleKind,
+  bundleDigest,
+  DscTrustList,
+  RevocationList,
+  ShcTrustStore,
+  verifyBundle,
+} from '@greenlight/codec';
+import type { DecisionBundles } from '@greenlight/rules';
+import { parsePolicy } from '@greenlight/rules';
 import type { AppDb, StoredBundle } from './store';
+
+export const BUNDLE_KINDS: BundleKind[] = ['trust-list', 'rules', 'revocation'];
 
 export const BUNDLE_URL = (kind: BundleKind) => `/v1/bundles/${kind}`;
 export const PUBLICATION_KEYS_URL = '/.well-known/greenlight/publication-keys.json';
@@ -59,4 +70,57 @@ export async function loadBundle<T>(db: AppDb, kind: BundleKind, keys: JWK[]) {
   if (!stored) return undefined;
   const payload = await verifyBundle<T>(stored.bytes, keys, { kind });
   return { payload, stored };
+}
+
+/** The trust-list bundle's content: the DCC Gateway's DSC list, plus SMART Health Card issuers (VCI snapshot). */
+export interface TrustListContent {
+  certificates: { kid: string; country: string; rawData: string }[];
+  shcDirectory?: unknown;
+}
+
+/**
+ * The stored bundles, verified again, in the shape `decide()` takes: each with its signed `issuedAt`, from which
+ * its age is counted. A kind that is missing (or no longer verifies) is left out, and `decide()` says so.
+ */
+export async function loadDecisionBundles(db: AppDb, keys: JWK[]): Promise<DecisionBundles> {
+  const load = <T>(kind: BundleKind) => loadBundle<T>(db, kind, keys).catch(() => undefined);
+  const [trustList, rules, revocation] = await Promise.all([
+    load<TrustListContent>('trust-list'),
+    load<unknown>('rules'),
+    load<unknown>('revocation'),
+  ]);
+  const bundles: DecisionBundles = {};
+  if (trustList) {
+    const { content } = trustList.payload;
+    const issuedAt = trustList.payload.issuedAt;
+    bundles.trust = { value: await DscTrustList.fromGatewayJson(content), issuedAt };
+    bundles.shc = {
+      value: content.shcDirectory ? ShcTrustStore.fromVciSnapshot(content.shcDirectory) : new ShcTrustStore(),
+      issuedAt,
+    };
+  }
+  if (rules) bundles.rules = { value: parsePolicy(rules.payload.content), issuedAt: rules.payload.issuedAt };
+  if (revocation)
+    bundles.revocation = {
+      value: RevocationList.fromContent(revocation.payload.content),
+      issuedAt: revocation.payload.issuedAt,
+    };
+  return bundles;
+}
+
+/** Fetches every bundle that changed, then loads what is in force. */
+export async function syncDecisionBundles(
+  db: AppDb,
+  keys: JWK[],
+): Promise<{ results: SyncResult[]; bundles: DecisionBundles }> {
+  const results = await Promise.all(BUNDLE_KINDS.map((kind) => syncBundle(db, kind, keys)));
+  return { results, bundles: await loadDecisionBundles(db, keys) };
+}
+
+/** The signed issuedAt of the oldest bundle in force (freshness counts from the bundle, never from a fetch). */
+export function oldestIssuedAt(bundles: DecisionBundles): number | undefined {
+  const times = Object.values(bundles)
+    .filter((b) => b !== undefined)
+    .map((b) => Date.parse(b.issuedAt));
+  return times.length === 0 ? undefined : Math.min(...times);
 }

@@ -2,6 +2,7 @@
 import '../shared/reflect-polyfill';
 import {
   base64ToBytes,
+  bytesToBase64url,
   configureQrReader,
   configureQrWriter,
   createPresentation,
@@ -9,23 +10,26 @@ import {
   exportDevicePublicKey,
   extractShcJws,
   generateDeviceKey,
+  type JWK,
   qrSvg,
   readQrImage,
   SLOT_SECONDS,
   shcNumeric,
 } from '@greenlight/codec';
-import { evaluatePolicy, krPolicy, kstDate } from '@greenlight/rules';
+import { type Decision, type DecisionBundles, decide, kstDate } from '@greenlight/rules';
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import zxingReaderWasm from 'zxing-wasm/reader/zxing_reader.wasm?url';
 import zxingWriterWasm from 'zxing-wasm/writer/zxing_writer.wasm?url';
+import { loadDecisionBundles, PUBLICATION_KEYS_URL, syncDecisionBundles } from '../shared/bundles';
+import { dosesOf } from '../shared/doses';
 import { formatDate, type Lang, translator, useLang } from '../shared/i18n';
 import { LangSwitch } from '../shared/LangSwitch';
 import { openPdf } from '../shared/pdf';
 import { registerServiceWorker } from '../shared/pwa';
 import { type AppDb, openAppDb } from '../shared/store';
+import { reasonMark, VerdictIcon } from '../shared/VerdictIcon';
 import { messages } from './messages';
-import { validityWords } from './validity';
 import '../shared/styles.css';
 
 configureQrReader({ wasmUrl: zxingReaderWasm });
@@ -48,12 +52,6 @@ interface Session {
   token: string;
   contact: string;
 }
-
-const bytesToB64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
 
 async function api<R>(path: string, session: Session | undefined, body?: unknown): Promise<R> {
   const response = await fetch(path, {
@@ -194,39 +192,99 @@ function PresentationQr({ db, cert, t, lang }: { db: AppDb; cert: WalletCert; t:
   );
 }
 
-function CertSummary({ cert, t, lang }: { cert: WalletCert; t: T; lang: Lang }) {
-  const words = validityWords(cert.text, new Date(), lang);
-  let status: 'ok' | 'bad' = 'ok';
-  if (cert.text.startsWith('HC1:')) {
-    try {
-      const verdict = evaluatePolicy(krPolicy, {
-        payload: decodeHc1(cert.text).claims.hcert,
-        at: new Date(),
-        lang,
-      });
-      status = verdict.verdict === 'fail' ? 'bad' : 'ok';
-    } catch {
-      status = 'bad';
-    }
-  }
+/** The holder's view of a pass: decided as a scanner would, but without a venue and without a device proof. */
+function useHolderDecision(text: string, bundles: DecisionBundles): Decision | undefined {
+  const [decision, setDecision] = useState<Decision>();
+  useEffect(() => {
+    let cancelled = false;
+    void decide(text, bundles, { now: new Date(), purpose: 'holder' }).then((d) => {
+      if (!cancelled) setDecision(d);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [text, bundles]);
+  return decision;
+}
+
+const KINDS: Record<string, string> = {
+  vaccination: 'pass.vaccination',
+  test: 'pass.test',
+  recovery: 'pass.recovery',
+  exemption: 'pass.exemption',
+};
+
+function CertSummary({
+  cert,
+  bundles,
+  t,
+  lang,
+}: {
+  cert: WalletCert;
+  bundles: DecisionBundles;
+  t: T;
+  lang: Lang;
+}) {
+  const decision = useHolderDecision(cert.text, bundles);
+  if (!decision) return null;
+  const today = kstDate(new Date());
+  const kind = decision.format === 'shc' ? 'pass.shc' : KINDS[decision.certificateType];
+  const doses = dosesOf(decision);
+  const unchecked = decision.reasons.some((r) => r.code === 'TRUST_MISSING' || r.code === 'RULES_MISSING');
+  const { verdict, validity } = decision;
+  const usable = verdict !== 'fail';
+  const last = doses[doses.length - 1];
+  const beyondSeries = last?.dn !== undefined && last.sd !== undefined && last.dn > last.sd;
   return (
-    <>
-      <p class="kind">
-        {words.kind ? t(words.kind) : ''} {words.detail ?? ''}
-      </p>
-      <p class={`validity ${status}`}>
-        {status === 'bad'
-          ? t('pass.notValid')
-          : words.until
-            ? t('pass.validUntil', { date: formatDate(words.until, lang) })
-            : words.booster
-              ? t('pass.booster')
-              : ''}
-      </p>
-      {words.from && words.from > new Date().toISOString().slice(0, 10) && (
-        <p>{t('pass.validFrom', { date: formatDate(words.from, lang) })}</p>
+    <div class="summary" data-verdict={unchecked ? 'unchecked' : verdict}>
+      <p class="kind">{kind ? t(kind) : ''}</p>
+      {doses.length > 0 && (
+        <ul class="doses-list">
+          {doses.map((d, i) => (
+            <li key={`${d.date}-${i}`}>
+              {d.dn !== undefined && d.sd !== undefined && !Number.isNaN(d.dn)
+                ? t('pass.doses', { dn: d.dn, sd: d.sd, date: formatDate(d.date.slice(0, 10), lang) })
+                : t('pass.dose', { n: i + 1, date: formatDate(d.date.slice(0, 10), lang) })}{' '}
+              · {d.product}
+            </li>
+          ))}
+        </ul>
       )}
-    </>
+      {unchecked ? (
+        <p class="holder-status unchecked">{t('status.unchecked')}</p>
+      ) : (
+        <p class={`holder-status ${verdict}`}>
+          <VerdictIcon verdict={verdict} />
+          {t(`status.${verdict}`)}
+        </p>
+      )}
+      {!unchecked && usable && (
+        <p class="validity ok">
+          {validity?.until
+            ? t('pass.validUntil', { date: formatDate(validity.until, lang) })
+            : validity?.from && beyondSeries && verdict === 'pass'
+              ? t('pass.booster')
+              : validity?.from && verdict === 'pass'
+                ? t('pass.noExpiry')
+                : ''}
+        </p>
+      )}
+      {!unchecked && validity?.from && validity.from > today && (
+        <p>{t('pass.validFrom', { date: formatDate(validity.from, lang) })}</p>
+      )}
+      {!unchecked && verdict !== 'pass' && decision.reasons.length > 0 && (
+        <ul class="reasons marked">
+          {decision.reasons.map((r) => (
+            <li key={`${r.code}-${r.source ?? ''}`}>
+              <span class="mark" aria-hidden="true">
+                {reasonMark(r.code)}
+              </span>
+              {r.text[lang] ?? r.text.en}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 
@@ -245,8 +303,30 @@ function Wallet({
 }) {
   const [certs, setCerts] = useState<WalletCert[]>([]);
   const [shown, setShown] = useState<WalletCert>();
-  const [message, setMessage] = useState<string>();
+  // A key and its values, not a rendered string, so the message follows a change of language.
+  const [message, setMessage] = useState<[string, Record<string, string | number>?]>();
   const [pasted, setPasted] = useState('');
+  const [bundles, setBundles] = useState<DecisionBundles>({});
+
+  // The signed bundles, as a scanner has them: fetched when online (a revocation shows at the next sync), the last
+  // good ones kept for offline use. The publication keys are kept from the first fetch.
+  const syncBundles = useCallback(async () => {
+    let keys = (await db.get('settings', 'publicationKeys')) as JWK[] | undefined;
+    if (!keys) {
+      try {
+        const response = await fetch(PUBLICATION_KEYS_URL);
+        if (response.ok) {
+          keys = ((await response.json()) as { keys: JWK[] }).keys;
+          await db.put('settings', keys, 'publicationKeys');
+        }
+      } catch {
+        // Offline before the first sync: the passes show as not checked yet.
+      }
+    }
+    if (!keys) return;
+    setBundles(await loadDecisionBundles(db, keys));
+    setBundles((await syncDecisionBundles(db, keys)).bundles);
+  }, [db]);
 
   const reload = useCallback(async () => {
     setCerts(((await db.get('settings', 'certificates')) as WalletCert[] | undefined) ?? []);
@@ -260,7 +340,7 @@ function Wallet({
         keys = await generateDeviceKey();
         await db.put('settings', keys, 'deviceKey');
       }
-      const publicKey = bytesToB64url(await exportDevicePublicKey(keys.publicKey));
+      const publicKey = bytesToBase64url(await exportDevicePublicKey(keys.publicKey));
       const { certificates } = await api<{ certificates: Omit<WalletCert, 'binding'>[] }>(
         '/v1/me/certificates',
         session,
@@ -281,16 +361,19 @@ function Wallet({
       }));
       await db.put('settings', [...saved, ...imported], 'certificates');
       await db.put('settings', tokens, 'tokens');
-      setMessage(t('certs.downloaded', { n: saved.length }));
+      await syncBundles();
+      setMessage(['certs.downloaded', { n: saved.length }]);
       await reload();
     } catch (e) {
-      setMessage(t('certs.downloadFailed', { error: (e as Error).message }));
+      setMessage(['certs.downloadFailed', { error: (e as Error).message }]);
     }
-  }, [db, session, reload, t]);
+  }, [db, session, reload, syncBundles, t]);
 
   useEffect(() => {
-    void reload().then(() => download());
-  }, [reload, download]);
+    void reload()
+      .then(() => syncBundles())
+      .then(() => download());
+  }, [reload, download, syncBundles]);
 
   const addImported = async (text: string) => {
     try {
@@ -301,15 +384,17 @@ function Wallet({
         name = [holder?.gn, holder?.fn].filter(Boolean).join(' ');
       } else {
         extractShcJws(trimmed);
-        name = 'SMART Health Card';
+        // The card's own holder name, when its signature holds; else the kind of card.
+        const decision = await decide(trimmed, bundles, { now: new Date(), purpose: 'holder' });
+        name = decision.holder?.name || t('pass.shc');
       }
       const cert: WalletCert = { id: crypto.randomUUID(), name, relation: 'imported', text: trimmed };
       await db.put('settings', [...certs, cert], 'certificates');
-      setMessage(t('import.added'));
+      setMessage(['import.added']);
       setPasted('');
       await reload();
-    } catch (e) {
-      setMessage(t('import.failed', { error: (e as { code?: string }).code ?? (e as Error).message }));
+    } catch {
+      setMessage(['import.failed']);
     }
   };
 
@@ -317,7 +402,7 @@ function Wallet({
     return (
       <section class="card">
         <h2>{shown.name}</h2>
-        <CertSummary cert={shown} t={t} lang={lang} />
+        <CertSummary cert={shown} bundles={bundles} t={t} lang={lang} />
         <PresentationQr db={db} cert={shown} t={t} lang={lang} />
         {shown.relation !== 'imported' && session && shown.text.startsWith('HC1:') && (
           <p>
@@ -325,7 +410,7 @@ function Wallet({
               type="button"
               onClick={() =>
                 openPdf(`/v1/me/certificates/${encodeURIComponent(shown.id)}/pass.pdf`, session.token).catch(
-                  (e) => setMessage(t('certs.downloadFailed', { error: (e as Error).message })),
+                  (e) => setMessage(['certs.downloadFailed', { error: (e as Error).message }]),
                 )
               }
             >
@@ -343,7 +428,7 @@ function Wallet({
     <>
       {message && (
         <p class="status" role="status">
-          {message}
+          {t(message[0], message[1])}
         </p>
       )}
       <section class="card">
@@ -353,7 +438,7 @@ function Wallet({
           {certs.map((c) => (
             <li key={c.id}>
               <strong>{c.name}</strong> {c.relation === 'family' ? `(${t('certs.family')})` : ''}
-              <CertSummary cert={c} t={t} lang={lang} />
+              <CertSummary cert={c} bundles={bundles} t={t} lang={lang} />
               <button type="button" class="primary" onClick={() => setShown(c)}>
                 {t('pass.show')}
               </button>
@@ -393,7 +478,7 @@ function Wallet({
               if (!file) return;
               const codes = await readQrImage(new Uint8Array(await file.arrayBuffer())).catch(() => []);
               if (codes[0]) await addImported(codes.join('\n'));
-              else setMessage(t('import.failed', { error: 'no QR code' }));
+              else setMessage(['import.noQr']);
             }}
           />
         </label>

@@ -98,6 +98,13 @@ describe.skipIf(!haveChromium)('desk in Chromium, on the real server', () => {
       .toContain('다음 취소 목록에 반영');
     await expect.poll(() => page.locator('.tag').first().textContent()).toBe('EU 증명서 취소됨');
     expect(await revocationVersion()).toBeGreaterThan(versionBefore);
+    // A revoked pass is not printed: the desk says why and what must happen instead.
+    const refusal = page.locator('[data-refused="print"]');
+    await expect.poll(() => refusal.count()).toBe(1);
+    expect(await refusal.textContent()).toContain('취소되었습니다');
+    expect(await refusal.textContent()).toContain('재발급');
+    expect(await page.getByRole('button', { name: '종이 증명서 출력' }).count()).toBe(0);
+    await shotInBothLanguages(page, 'desk-print-refused');
     await expect.poll(() => page.locator('section.card').last().textContent()).toContain('장애 기록');
     await shot(page, 'desk-search-ko.png');
 

@@ -99,6 +99,75 @@ describe.skipIf(!haveChromium)('scanner in Chromium', () => {
     await scan(page, await authority.presentation());
     await expect.poll(() => verdict.textContent()).toContain('Pass');
     await shot(page, 'scanner-pass-en.png');
+
+    // A verdict does not stay for the next guest: the screen returns to ready by itself.
+    await expect.poll(() => verdict.getAttribute('data-verdict'), { timeout: 20_000 }).toBeNull();
+    expect(await verdict.textContent()).toContain('Show a QR code');
     await context.close();
+  });
+
+  /** A fresh scanner (its own storage) set up for the restaurant; verdicts held a minute for the screenshots. */
+  async function freshScanner() {
+    const context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/scanner/?verdict-seconds=60`);
+    await page.getByLabel('매장 기기 인증키').fill('0123456789abcdef.secret');
+    await page.getByRole('button', { name: '설정 완료' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('검증 정보 갱신');
+    return { context, page, verdict: page.locator('section.verdict') };
+  }
+
+  it('shows each verdict with its own icon, words and marked reasons, in Korean and English', async () => {
+    const { context, page, verdict } = await freshScanner();
+    // The venue's category in the policy's own words.
+    expect(await page.locator('.venue').textContent()).toBe(`${'김밥천국 시청점'} · 식당`);
+
+    await scan(page, await authority.presentation());
+    await expect.poll(() => verdict.getAttribute('data-verdict')).toBe('pass');
+    expect(await verdict.locator('svg.icon-pass').count()).toBe(1);
+    await shotInBothLanguages(page, 'scanner-verdict-pass');
+
+    await scan(page, authority.hc1);
+    await expect.poll(() => verdict.getAttribute('data-verdict')).toBe('check-id');
+    expect(await verdict.locator('svg.icon-check-id').count()).toBe(1);
+    expect(await verdict.textContent()).toContain('신분증');
+    await shotInBothLanguages(page, 'scanner-verdict-check-id-paper');
+
+    await scan(page, authority.incomplete);
+    await expect.poll(() => verdict.getAttribute('data-verdict')).toBe('solo-only');
+    expect(await verdict.locator('svg.icon-solo-only').count()).toBe(1);
+    expect(await verdict.locator('.reasons li[data-mark="✗"]').count()).toBeGreaterThan(0);
+    await shotInBothLanguages(page, 'scanner-verdict-solo-only');
+
+    await scan(page, await authority.presentation(new Date(Date.now() - 5 * 60_000)));
+    await expect.poll(() => verdict.getAttribute('data-verdict')).toBe('fail');
+    expect(await verdict.locator('svg.icon-fail').count()).toBe(1);
+    expect(await verdict.textContent()).not.toMatch(/ERR_/);
+    await shotInBothLanguages(page, 'scanner-verdict-fail');
+
+    // A foreign SMART Health Card: check ID, and the doses are on screen for staff to read.
+    await scan(page, authority.shc);
+    await expect.poll(() => verdict.getAttribute('data-verdict')).toBe('check-id');
+    expect(await verdict.locator('.doses li').count()).toBe(2);
+    expect(await verdict.textContent()).toContain('Jordan Doe');
+    await shotInBothLanguages(page, 'scanner-verdict-shc');
+    await context.close();
+  });
+
+  it('with a trust list and rules but no revocation bundle, a live pass is check ID: "revocation data missing"', async () => {
+    authority.withholdRevocation = true;
+    try {
+      const { context, page, verdict } = await freshScanner();
+      expect(await page.getByRole('alert').first().textContent()).toContain('취소 목록 없음');
+      await scan(page, await authority.presentation());
+      await expect.poll(() => verdict.getAttribute('data-verdict')).toBe('check-id');
+      expect(await verdict.textContent()).toContain('취소 목록 없음');
+      await shotInBothLanguages(page, 'scanner-verdict-revocation-missing');
+      await page.getByRole('button', { name: 'English' }).click();
+      await expect.poll(() => verdict.textContent()).toContain('Revocation data missing');
+      await context.close();
+    } finally {
+      authority.withholdRevocation = false;
+    }
   });
 });

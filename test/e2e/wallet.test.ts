@@ -17,7 +17,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureNodeQr } from '../../packages/cli/src/support/node-codec';
 import { makeDsc, SAMPLE_HCERT } from '../../packages/codec/test/dcc-fixtures';
-import { signKrHc1 } from './support/authority';
+import { type FakeAuthority, fakeAuthority, signKrHc1 } from './support/authority';
 import {
   bodyOf,
   buildApp,
@@ -26,6 +26,7 @@ import {
   launchChromium,
   serveApps,
   shot,
+  shotInBothLanguages,
   waitForServiceWorker,
 } from './support/browser';
 
@@ -34,6 +35,8 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
   let base: string;
   let browser: Browser;
   let dsc: Awaited<ReturnType<typeof makeDsc>>;
+  /** The signed bundles (trust list, rules, revocation) the wallet syncs, for the same DSC. */
+  let authority: FakeAuthority;
   const token = crypto.getRandomValues(new Uint8Array(16));
   const tokenB64url = bytesToBase64(token).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   let certificates: { id: string; personId: string; name: string; relation: string; text: string }[];
@@ -42,6 +45,7 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
     buildApp('wallet');
     configureNodeQr();
     dsc = await makeDsc();
+    authority = await fakeAuthority({ dsc });
     const sign = (hcert: Record<string, unknown>) => signKrHc1(dsc.signer, hcert);
     certificates = [
       { id: 'c1', personId: 'p1', name: 'Minji Kim', relation: 'self', text: await sign(SAMPLE_HCERT) },
@@ -54,12 +58,14 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
           ...SAMPLE_HCERT,
           nam: { fn: '김', gn: '하늘', fnt: 'KIM', gnt: 'HANEUL' },
           dob: '2015-03-02',
+          v: [{ ...SAMPLE_HCERT.v[0], ci: 'URN:UVCI:01:KR:GREENLIGHT0002#Y' }],
         }),
       },
     ];
     const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
 
     ({ server, base } = await serveApps(async (req, res, url) => {
+      if (await authority.handle(req, res, url)) return true;
       if (!url.pathname.startsWith('/v1/')) return false;
       const body = req.method === 'POST' ? await bodyOf(req) : '';
       const authorised = req.headers.authorization === 'Bearer session-1';
@@ -122,7 +128,10 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
       .toContain('2개 증명서를 저장했습니다');
     await expect.poll(() => page.locator('.cert-list').textContent()).toContain('추가접종: 유효기간 없음');
     expect(await page.locator('.cert-list').textContent()).toContain('김하늘');
-    await shot(page, 'wallet-list-ko.png');
+    // The child is exempt, and the card says why, in the policy's words.
+    await expect.poll(() => page.locator('.cert-list > li').nth(1).textContent()).toContain('예외 대상');
+    expect(await page.locator('.cert-list > li').nth(1).textContent()).toContain('만 18세 이하');
+    await shotInBothLanguages(page, 'wallet-list');
 
     // Offline: the pass, the device key and the token are all on the phone; the assets in the service worker.
     await waitForServiceWorker(page);
@@ -161,6 +170,44 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
     await expect.poll(() => page.locator('.qr svg').count()).toBe(1);
     expect(await screenQr(page)).toBe(certificates[0]?.text);
     expect(await page.locator('.pass-card').textContent()).toContain('staff will check your ID');
+    await page.getByRole('button', { name: 'Back to list' }).click();
+
+    // A foreign SMART Health Card shows its doses and its status, not a bare name.
+    await page.getByLabel('Paste the QR content (HC1: or shc:/)').fill(authority.shc);
+    await page.getByRole('button', { name: 'Add' }).click();
+    const card = page.locator('.cert-list > li').nth(1);
+    await expect.poll(() => card.locator('.doses-list li').count()).toBe(2);
+    expect(await card.locator('.holder-status').textContent()).toContain('Staff will check your ID');
+    expect(await card.textContent()).toContain('Jordan Doe');
+    await page.getByRole('button', { name: '한국어' }).click();
+    await shotInBothLanguages(page, 'wallet-shc');
+    await context.close();
+  });
+
+  it('shows a revoked pass as revoked after its next sync, with the reason', async () => {
+    const context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/wallet/`);
+    await page.getByLabel('휴대전화 번호 또는 이메일').fill('010-1234-5678');
+    await page.getByRole('button', { name: '인증번호 받기' }).click();
+    await page.getByLabel('인증번호 6자리').fill('123456');
+    await page.getByRole('button', { name: '로그인' }).click();
+    const first = page.locator('.cert-list > li').first();
+    await expect.poll(() => first.locator('.summary').getAttribute('data-verdict')).toBe('pass');
+
+    await authority.revoke(certificates[0]?.text as string);
+    await page.getByRole('button', { name: '증명서 다시 받기' }).click();
+    await expect.poll(() => first.locator('.summary').getAttribute('data-verdict')).toBe('fail');
+    expect(await first.textContent()).toContain('취소된 증명서입니다');
+    expect(await first.locator('svg.icon-fail').count()).toBe(1);
+    // Only the revoked certificate: the family member's pass is still valid.
+    expect(
+      await page.locator('.cert-list > li').nth(1).locator('.summary').getAttribute('data-verdict'),
+    ).toBe('exempt');
+    await shotInBothLanguages(page, 'wallet-revoked');
+    await page.getByRole('button', { name: '입장용 QR 보기' }).first().click();
+    await expect.poll(() => page.locator('.card').first().textContent()).toContain('취소된 증명서입니다');
+    await shotInBothLanguages(page, 'wallet-revoked-pass');
     await context.close();
   });
 });

@@ -5,13 +5,20 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  buildRevocationPartition,
   bundleDigest,
   bundleSigningKey,
   bytesToBase64,
   createPresentation,
+  decodeHc1,
   encodeHc1,
+  generateShcSigningKey,
   type Hc1Signer,
+  hcertUci,
+  jwksDocument,
+  shcQrText,
   signBundle,
+  signShc,
 } from '@greenlight/codec';
 import { krPolicy } from '@greenlight/rules';
 import { bindDevice, makeDsc, SAMPLE_HCERT } from '../../../packages/codec/test/dcc-fixtures';
@@ -35,7 +42,15 @@ export interface FakeAuthority {
   hc1: string;
   incomplete: string;
   presentation(now?: Date): Promise<string>;
+  /** A foreign SMART Health Card (`shc:/` QR text) with two doses, from an issuer in the trust list. */
+  shc: string;
+  /** Publishes the next revocation bundle, listing this HC1's UCI. */
+  revoke(hc1: string): Promise<void>;
+  /** While true the revocation bundle is not published (404), as when its publication failed. */
+  withholdRevocation: boolean;
 }
+
+export const SHC_ISSUER = 'https://shc.example.org/issuer';
 
 /** An HC1 issued by KR yesterday, valid for a year. */
 export function signKrHc1(signer: Hc1Signer, hcert: Record<string, unknown>): Promise<string> {
@@ -47,8 +62,12 @@ export function signKrHc1(signer: Hc1Signer, hcert: Record<string, unknown>): Pr
   });
 }
 
-export async function fakeAuthority(): Promise<FakeAuthority> {
-  const dsc = await makeDsc();
+/** `dsc`: sign with this DSC (a test that signs certificates of its own passes its DSC here). */
+export async function fakeAuthority(
+  options: { dsc?: Awaited<ReturnType<typeof makeDsc>> } = {},
+): Promise<FakeAuthority> {
+  const dsc = options.dsc ?? (await makeDsc());
+  const shcKey = await generateShcSigningKey();
   const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
     'sign',
     'verify',
@@ -57,6 +76,14 @@ export async function fakeAuthority(): Promise<FakeAuthority> {
   const keysJson = JSON.stringify({ keys: [publication.publicJwk] });
   const trust = {
     certificates: [{ kid: bytesToBase64(dsc.kid), country: 'KR', rawData: bytesToBase64(dsc.der) }],
+    shcDirectory: {
+      issuerInfo: [
+        {
+          issuer: { iss: SHC_ISSUER, name: 'Example State Health Department' },
+          keys: jwksDocument([shcKey.publicJwk]).keys,
+        },
+      ],
+    },
   };
   const bundles = new Map<string, Uint8Array>([
     ['trust-list', await signBundle({ kind: 'trust-list', version: 1, content: trust }, publication)],
@@ -77,6 +104,57 @@ export async function fakeAuthority(): Promise<FakeAuthority> {
   });
   const token = crypto.getRandomValues(new Uint8Array(16));
   const uploads: Upload[] = [];
+  const shc = shcQrText(
+    await signShc(
+      {
+        iss: SHC_ISSUER,
+        nbf: new Date(Date.now() - 86400_000),
+        fhirBundle: {
+          resourceType: 'Bundle',
+          type: 'collection',
+          entry: [
+            {
+              fullUrl: 'resource:0',
+              resource: {
+                resourceType: 'Patient',
+                name: [{ family: 'Doe', given: ['Jordan'] }],
+                birthDate: '1985-07-14',
+              },
+            },
+            ...['2021-04-02', '2021-04-30'].map((date, i) => ({
+              fullUrl: `resource:${i + 1}`,
+              resource: {
+                resourceType: 'Immunization',
+                status: 'completed',
+                vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '208' }] },
+                patient: { reference: 'resource:0' },
+                occurrenceDateTime: date,
+              },
+            })),
+          ],
+        },
+      },
+      shcKey,
+    ),
+  );
+  const revokedUcis: string[] = [];
+  let revocationVersion = 1;
+
+  async function revoke(text: string): Promise<void> {
+    const uci = hcertUci(decodeHc1(text).claims.hcert) as string;
+    revokedUcis.push(uci);
+    const hashes = await Promise.all(
+      revokedUcis.map(async (u) =>
+        new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(u))).subarray(0, 16),
+      ),
+    );
+    revocationVersion += 1;
+    const content = { partitions: [buildRevocationPartition(bytesToBase64(dsc.kid), 'UCI', hashes)] };
+    bundles.set(
+      'revocation',
+      await signBundle({ kind: 'revocation', version: revocationVersion, content }, publication),
+    );
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     if (url.pathname === '/.well-known/greenlight/publication-keys.json') {
@@ -85,7 +163,8 @@ export async function fakeAuthority(): Promise<FakeAuthority> {
     }
     const bundle = /^\/v1\/bundles\/([a-z-]+)$/.exec(url.pathname);
     if (bundle) {
-      const bytes = bundles.get(bundle[1] as string);
+      const withheld = bundle[1] === 'revocation' && authority.withholdRevocation;
+      const bytes = withheld ? undefined : bundles.get(bundle[1] as string);
       if (!bytes) {
         json(res, 404, { code: 'ERR_BUNDLE_KIND', message: 'no such kind' });
         return true;
@@ -110,12 +189,16 @@ export async function fakeAuthority(): Promise<FakeAuthority> {
     return false;
   }
 
-  return {
+  const authority: FakeAuthority = {
     handle,
     uploads,
     hc1,
     incomplete,
     presentation: (now = new Date()) =>
       createPresentation({ certificate: hc1, binding, deviceKey: device.privateKey, now, token }),
+    shc,
+    revoke,
+    withholdRevocation: false,
   };
+  return authority;
 }

@@ -18,8 +18,8 @@ export const REASON_CATALOG: Record<CatalogCode, Words> = {
     ko: '발급 기관이 취소한 증명서입니다.',
   },
   REVOCATION_MISSING: {
-    en: 'The list of withdrawn certificates is not on this device yet: compare a photo ID, and connect to download it.',
-    ko: '취소된 증명서 목록이 아직 이 기기에 없습니다. 신분증을 확인하고, 인터넷에 연결해 내려받으세요.',
+    en: 'Revocation data missing: the list of withdrawn certificates is not on this device yet. Compare a photo ID, and connect to download it.',
+    ko: '취소 목록 없음: 취소된 증명서 목록이 아직 이 기기에 없습니다. 신분증을 확인하고, 인터넷에 연결해 내려받으세요.',
   },
   TRUST_MISSING: {
     en: 'The list of trusted issuers is not on this device yet: connect once to download it.',

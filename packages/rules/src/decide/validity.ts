@@ -15,12 +15,24 @@ const addDays = (day: string, days: number) =>
 const endOfKstDay = (day: string) => new Date(Date.parse(`${day}T14:59:59Z`));
 const isDay = (s: string | undefined): s is string => typeof s === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(s);
 
+/** The last KST day on which any rule of the policy still applies (the day before its latest ValidTo). */
+function policyEnd(policy: Policy): string {
+  let latest = '';
+  for (const rule of policy.rules) {
+    const at = Date.parse(rule.ValidTo);
+    if (Number.isNaN(at)) continue;
+    const day = kstDate(new Date(at - 1000));
+    if (day > latest) latest = day;
+  }
+  return latest;
+}
+
 /**
  * `{ from?, until? }`: the first and last KST day of the run of days that contains the check day, or else the next
  * run within the horizon, on which the policy gives `pass` or `exempt`. The days visited are the check day, a daily
  * window around it, every date a rule's reason names (and the day after it), and every day a rule of the policy
  * starts or stops applying; the verdict is taken as constant between visited days. `from` is absent when the run
- * starts before every visited day, `until` when it lasts past the horizon. Undefined when no visited day passes.
+ * starts before every visited day, `until` when it lasts past the horizon or to the end of the policy's rules. Undefined when no visited day passes.
  */
 export function validityOf(
   policy: Policy,
@@ -77,7 +89,10 @@ export function validityOf(
   let end = index;
   while (end < visited.length - 1 && passing(visited[end + 1] as string)) end += 1;
   const from = start === 0 ? undefined : (visited[start] as string);
-  const until = end === visited.length - 1 ? undefined : addDays(visited[end + 1] as string, -1);
+  let until = end === visited.length - 1 ? undefined : addDays(visited[end + 1] as string, -1);
+  // A run that ends only because the policy's own rules stop applying (their last ValidTo) is not an expiry of
+  // the credential: the next rules bundle decides what happens then, so the holder is shown no end date.
+  if (until !== undefined && until >= policyEnd(policy)) until = undefined;
   return {
     ...(from === undefined ? {} : { from }),
     ...(until === undefined ? {} : { until }),
