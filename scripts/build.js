@@ -71,6 +71,26 @@ export function packagesUpToDate(names = PACKAGES) {
   });
 }
 
+/** Whether TypeScript is installed: a production install (`npm install --omit=dev`) runs the dist/ it has. */
+export function canCompile() {
+  try {
+    createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Compiles the packages when a build input is newer than its dist/ (a checkout, an edit), saying so on stderr so
+ * that a command's stdout stays its own. No-op without TypeScript.
+ */
+export async function buildStalePackages() {
+  if (!canCompile() || packagesUpToDate()) return;
+  console.error('Compiling the packages (tsc, into packages/*/dist/)…');
+  await buildPackages();
+}
+
 const LOCK = join(root, 'node_modules/.cache/greenlight-build.lock');
 
 function alive(pid) {
