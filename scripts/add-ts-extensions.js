@@ -3,8 +3,11 @@
 // plain Node ESM can load (it never guesses extensions). Idempotent: run it again after moving or adding files.
 //
 // Usage: node scripts/add-ts-extensions.js [folder…]   (default: packages/*/{src,test,bench} and test/)
-// Prints each file it changed; `--check` changes nothing and exits 1 when a file would change.
+// Prints each file it changed, then formats those files with Biome (a longer import may wrap); `--check` changes
+// nothing and exits 1 when a file would change.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -80,7 +83,7 @@ function moduleSpecifiers(sourceFile) {
   return found;
 }
 
-let changed = 0;
+const changed = [];
 for (const folder of folders.length > 0 ? folders.map((f) => resolve(f)) : defaultFolders()) {
   for (const file of sourceFiles(folder)) {
     const text = readFileSync(file, 'utf8');
@@ -96,9 +99,17 @@ for (const folder of folders.length > 0 ? folders.map((f) => resolve(f)) : defau
       const quote = text[start];
       next = next.slice(0, start) + quote + specifier + quote + next.slice(literal.end);
     }
-    changed++;
+    changed.push(file);
     console.log(`${check ? 'would change' : 'changed'} ${relative(root, file)} (${edits.length})`);
     if (!check) writeFileSync(file, next);
   }
 }
-if (check && changed > 0) process.exitCode = 1;
+if (check && changed.length > 0) process.exitCode = 1;
+if (!check && changed.length > 0) {
+  const biome = createRequire(import.meta.url).resolve('@biomejs/biome/bin/biome');
+  const result = spawnSync(process.execPath, [biome, 'format', '--write', ...changed], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) process.exitCode = result.status ?? 1;
+}
