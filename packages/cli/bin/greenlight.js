@@ -4,9 +4,8 @@
 // `node --conditions=source --import tsx bin/greenlight.js` (development and benches, no build).
 import { existsSync } from 'node:fs';
 
-const fromSources = process.execArgv.some(
-  (arg, i, all) => arg === '--conditions=source' || all[i - 1] === '-C',
-);
+// Under `--conditions=source` the package resolves to its TypeScript: nothing to compile then.
+const fromSources = import.meta.resolve('@greenlight/cli').endsWith('.ts');
 // In a checkout of the repository, compile first when a source changed since the last build (as `npm start` does).
 const build = new URL('../../../scripts/build.js', import.meta.url);
 if (!fromSources && existsSync(build)) await (await import(build.href)).buildStalePackages();
