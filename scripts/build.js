@@ -13,6 +13,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,10 +27,11 @@ export const PACKAGES = ['codec', 'rules', 'server', 'cli'];
 const isSource = (name) => /\.(ts|tsx|mts|cts)$/.test(name);
 const isTest = (name) => /\.test\.[^.]+$/.test(name);
 
-function* files(folder) {
+function* files(folder, withFolders = false) {
+  if (withFolders) yield folder;
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) yield* files(path);
+    if (entry.isDirectory()) yield* files(path, withFolders);
     else yield path;
   }
 }
@@ -47,7 +49,26 @@ function copyAssets(name) {
   }
 }
 
-/** The newest modification time among a package's build inputs (its non-test sources and the build configs). */
+/**
+ * Deletes what dist/ holds for a source that is gone (a moved module, a renamed migration): tsc never removes an
+ * output, and a stale migration left in dist/ would still be applied.
+ */
+function pruneOrphans(name) {
+  const src = join(root, 'packages', name, 'src');
+  const dist = join(root, 'packages', name, 'dist');
+  if (!existsSync(dist)) return;
+  for (const file of files(dist)) {
+    const path = relative(dist, file);
+    if (path === '.tsbuildinfo') continue;
+    const compiled = /\.(d\.ts|js)$/.exec(path);
+    const origins = compiled
+      ? ['.ts', '.tsx'].map((ext) => path.slice(0, -compiled[0].length) + ext)
+      : [path];
+    if (!origins.some((origin) => existsSync(join(src, origin)))) rmSync(file);
+  }
+}
+
+/** The newest modification time among a package's build inputs (its non-test sources, their folders, the configs). */
 function newestInput(name) {
   const dir = join(root, 'packages', name);
   const inputs = [
@@ -56,7 +77,8 @@ function newestInput(name) {
     join(dir, 'tsconfig.build.json'),
     join(dir, 'package.json'),
   ];
-  for (const file of files(join(dir, 'src'))) if (!isTest(file)) inputs.push(file);
+  // Folders too: a deleted or renamed file (a migration) changes only its folder's time.
+  for (const file of files(join(dir, 'src'), true)) if (!isTest(file)) inputs.push(file);
   return Math.max(...inputs.map((f) => statSync(f).mtimeMs));
 }
 
@@ -146,11 +168,18 @@ export async function buildPackages(names = PACKAGES) {
     throw new Error(`unknown package ${unknown.join(', ')}: one of ${PACKAGES.join(', ')}`);
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   await withLock(() => {
+    const started = new Date();
     const projects = names.map((n) => `packages/${n}/tsconfig.build.json`);
     const result = spawnSync(process.execPath, [tsc, '-b', ...projects], { cwd: root, stdio: 'inherit' });
     if (result.status !== 0) throw new Error(`tsc -b ${projects.join(' ')} failed (exit ${result.status})`);
     const last = Math.max(...names.map((n) => PACKAGES.indexOf(n)));
-    for (const name of PACKAGES.slice(0, last + 1)) copyAssets(name);
+    for (const name of PACKAGES.slice(0, last + 1)) {
+      pruneOrphans(name);
+      copyAssets(name);
+      // tsc leaves an up-to-date project's stamp alone; stamping it with the time the build started spares the next
+      // `packagesUpToDate` a rerun, and still counts an edit made during the build as newer.
+      utimesSync(join(root, 'packages', name, 'dist/.tsbuildinfo'), started, started);
+    }
   });
 }
 
