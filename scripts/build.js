@@ -2,8 +2,8 @@
 // dependency order), copies the non-TypeScript files of each src/ beside the compiled code, then builds the apps.
 //
 // Usage: node scripts/build.js [--no-apps] [package…]   e.g. `node scripts/build.js codec` (codec only, no apps).
-// Concurrent builds (tests, `npm start`, `npm pack`) take turns through a lock folder, so no one reads a
-// half-written dist/.
+// Concurrent builds (tests, `npm start`, `npm pack`) take turns through a lock folder instead of writing one dist/
+// together.
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
