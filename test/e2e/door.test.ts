@@ -13,9 +13,9 @@ import { readQrImage, slotAt, svgToPng } from '@greenlight/codec';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureNodeQr } from '../../packages/cli/src/support/node-codec.ts';
-import { openPglite } from '../../packages/server/src/db/pglite.ts';
-import { type RunningServer, startServer } from '../../packages/server/src/main.ts';
+import { configureNodeQr } from '../../packages/cli/src/support/node-codec';
+import { openPglite } from '../../packages/server/src/db/pglite';
+import { type RunningServer, startServer } from '../../packages/server/src/main';
 import {
   buildApp,
   haveChromium,
@@ -25,7 +25,7 @@ import {
   shotInBothLanguages,
   shots,
   waitForServiceWorker,
-} from './support/browser.ts';
+} from './support/browser';
 
 describe.skipIf(!haveChromium)('at the door, while the server is down', () => {
   const work = mkdtempSync(join(tmpdir(), 'greenlight-door-'));

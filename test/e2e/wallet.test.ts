@@ -15,9 +15,9 @@ import {
 } from '@greenlight/codec';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureNodeQr } from '../../packages/cli/src/support/node-codec.ts';
-import { makeDsc, SAMPLE_HCERT } from '../../packages/codec/test/dcc-fixtures.ts';
-import { signKrHc1 } from './support/authority.ts';
+import { configureNodeQr } from '../../packages/cli/src/support/node-codec';
+import { makeDsc, SAMPLE_HCERT } from '../../packages/codec/test/dcc-fixtures';
+import { signKrHc1 } from './support/authority';
 import {
   bodyOf,
   buildApp,
@@ -27,7 +27,7 @@ import {
   serveApps,
   shot,
   waitForServiceWorker,
-} from './support/browser.ts';
+} from './support/browser';
 
 describe.skipIf(!haveChromium)('wallet in Chromium', () => {
   let server: Server;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { helpText, main } from './main.ts';
+import { helpText, main } from './main';
 
 describe('greenlight dispatcher', () => {
   afterEach(() => vi.restoreAllMocks());

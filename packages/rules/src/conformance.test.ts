@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluate } from 'certlogic-js';
 import { describe, expect, it } from 'vitest';
-import { testdataPath } from '../../../test/support/testdata.ts';
+import { testdataPath } from '../../../test/support/testdata';
 
 interface SuiteFile {
   name: string;

@@ -1,5 +1,5 @@
-export { BUILTIN_POLICIES, krPolicy, loadBuiltinPolicy } from './builtin.ts';
-export type { CertificateKind, ExternalFacts, RuleOutcome, RuleResult, SelectionCriteria } from './engine.ts';
+export { BUILTIN_POLICIES, krPolicy, loadBuiltinPolicy } from './builtin';
+export type { CertificateKind, ExternalFacts, RuleOutcome, RuleResult, SelectionCriteria } from './engine';
 export {
   CERTIFICATE_KEYS,
   certificateTypeOf,
@@ -7,8 +7,8 @@ export {
   evaluateRule,
   externalParameters,
   selectRules,
-} from './engine.ts';
-export { dobEarliest, kstDate, kstDayStart } from './kst.ts';
+} from './engine';
+export { dobEarliest, kstDate, kstDayStart } from './kst';
 export type {
   EvaluationInput,
   Policy,
@@ -17,9 +17,9 @@ export type {
   ReasonCode,
   VenueCategory,
   Verdict,
-} from './policy.ts';
-export { evaluatePolicy, parsePolicy } from './policy.ts';
-export type { BusinessRule, RuleCertificateType, RuleType } from './rule.ts';
-export { rulesError, validateRule } from './rule.ts';
-export type { PublicationKeys } from './store.ts';
-export { RulesStore } from './store.ts';
+} from './policy';
+export { evaluatePolicy, parsePolicy } from './policy';
+export type { BusinessRule, RuleCertificateType, RuleType } from './rule';
+export { rulesError, validateRule } from './rule';
+export type { PublicationKeys } from './store';
+export { RulesStore } from './store';

@@ -3,12 +3,12 @@
  * on a prepared database, plus one bench-only route that hands the load generator the one-time codes the
  * development sender would print. Reads DATABASE_URL (or GREENLIGHT_DATA_DIR) and PORT; prints "ready <url>".
  */
-import { buildApp } from '../src/app.ts';
-import { openDb } from '../src/db/open.ts';
-import { KeyStore } from '../src/keys/store.ts';
-import type { OtpSender } from '../src/routes/holders.ts';
-import { MemoryQuotaCounter } from '../src/routes/partners.ts';
-import { CheckinTokens } from '../src/tokens/index.ts';
+import { buildApp } from '../src/app';
+import { openDb } from '../src/db/open';
+import { KeyStore } from '../src/keys/store';
+import type { OtpSender } from '../src/routes/holders';
+import { MemoryQuotaCounter } from '../src/routes/partners';
+import { CheckinTokens } from '../src/tokens';
 
 const SECRET = process.env.BENCH_SECRET ?? 'bench-secret-bench-secret-bench-secret-0';
 const db = await openDb({

@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { buildApp } from '../src/app.ts';
-import { createVenueDevice } from '../src/checkins/devices.ts';
-import { ensureCheckinSchema } from '../src/checkins/schema.ts';
-import { migrate } from '../src/db/migrate.ts';
-import { openDb } from '../src/db/open.ts';
+import { buildApp } from '../src/app';
+import { createVenueDevice } from '../src/checkins/devices';
+import { ensureCheckinSchema } from '../src/checkins/schema';
+import { migrate } from '../src/db/migrate';
+import { openDb } from '../src/db/open';
 
 const { values } = parseArgs({
   options: {

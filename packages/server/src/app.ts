@@ -6,26 +6,26 @@ import Fastify, {
   type FastifyInstance,
   type FastifyServerOptions,
 } from 'fastify';
-import type { Db } from './db/types.ts';
-import { isServerError } from './errors.ts';
-import type { KeyStore } from './keys/store.ts';
-import { appsPlugin } from './plugins/apps.ts';
-import { dbPlugin } from './plugins/db.ts';
-import { metricsPlugin } from './plugins/metrics.ts';
-import { openapiPlugin } from './plugins/openapi.ts';
-import { bundleRoutes } from './routes/bundles.ts';
-import { type CheckinConfig, checkinRoutes } from './routes/checkins.ts';
-import { deskRoutes } from './routes/desk.ts';
-import { deviceRoutes } from './routes/devices.ts';
-import { healthRoutes } from './routes/health.ts';
-import { holderRoutes, type OtpSender } from './routes/holders.ts';
-import { type InvestigationConfig, investigationRoutes } from './routes/investigations.ts';
-import { keyRoutes } from './routes/keys.ts';
-import { type OutageConfig, outageRoutes } from './routes/outages.ts';
-import { partnerRoutes, type QuotaCounter } from './routes/partners.ts';
-import { ErrorBody } from './routes/schemas.ts';
-import { venueRoutes } from './routes/venues.ts';
-import type { CheckinTokens } from './tokens/index.ts';
+import type { Db } from './db/types';
+import { isServerError } from './errors';
+import type { KeyStore } from './keys/store';
+import { appsPlugin } from './plugins/apps';
+import { dbPlugin } from './plugins/db';
+import { metricsPlugin } from './plugins/metrics';
+import { openapiPlugin } from './plugins/openapi';
+import { bundleRoutes } from './routes/bundles';
+import { type CheckinConfig, checkinRoutes } from './routes/checkins';
+import { deskRoutes } from './routes/desk';
+import { deviceRoutes } from './routes/devices';
+import { healthRoutes } from './routes/health';
+import { holderRoutes, type OtpSender } from './routes/holders';
+import { type InvestigationConfig, investigationRoutes } from './routes/investigations';
+import { keyRoutes } from './routes/keys';
+import { type OutageConfig, outageRoutes } from './routes/outages';
+import { partnerRoutes, type QuotaCounter } from './routes/partners';
+import { ErrorBody } from './routes/schemas';
+import { venueRoutes } from './routes/venues';
+import type { CheckinTokens } from './tokens';
 
 export interface AppOptions {
   db: Db;

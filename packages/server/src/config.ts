@@ -1,6 +1,6 @@
 /** The one config reader: every setting of the server comes from the environment through `readConfig`. */
 import { resolve } from 'node:path';
-import { ServerError } from './errors.ts';
+import { ServerError } from './errors';
 
 export interface ServerConfig {
   port: number;

@@ -2,22 +2,22 @@
 
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
-import { buildApp } from './app.ts';
-import { createVenueDevice } from './checkins/devices.ts';
-import { migrateCheckins } from './checkins/schema.ts';
-import { createStaffToken } from './checkins/staff.ts';
-import { readConfig, type ServerConfig } from './config.ts';
-import { migrate } from './db/migrate.ts';
-import { openDb } from './db/open.ts';
-import type { Db } from './db/types.ts';
-import { ServerError } from './errors.ts';
-import { runIssuance } from './issuance/job.ts';
-import { KeyStore } from './keys/store.ts';
-import { DEFAULT_APPS_DIR } from './plugins/apps.ts';
-import { ConsoleOtpSender } from './routes/holders.ts';
-import { MemoryQuotaCounter, RedisQuotaCounter } from './routes/partners.ts';
-import { isRegistryEmpty, type SeedResult, seedDemo } from './seed/seed.ts';
-import { CheckinTokens } from './tokens/index.ts';
+import { buildApp } from './app';
+import { createVenueDevice } from './checkins/devices';
+import { migrateCheckins } from './checkins/schema';
+import { createStaffToken } from './checkins/staff';
+import { readConfig, type ServerConfig } from './config';
+import { migrate } from './db/migrate';
+import { openDb } from './db/open';
+import type { Db } from './db/types';
+import { ServerError } from './errors';
+import { runIssuance } from './issuance/job';
+import { KeyStore } from './keys/store';
+import { DEFAULT_APPS_DIR } from './plugins/apps';
+import { ConsoleOtpSender } from './routes/holders';
+import { MemoryQuotaCounter, RedisQuotaCounter } from './routes/partners';
+import { isRegistryEmpty, type SeedResult, seedDemo } from './seed/seed';
+import { CheckinTokens } from './tokens';
 
 export interface RunningServer {
   url: string;

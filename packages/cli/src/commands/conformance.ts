@@ -3,8 +3,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { conformanceMismatches, observeConformanceFile, readQrImage } from '@greenlight/codec';
-import type { Command } from '../main.ts';
-import { configureNodeQr, loadDccSchemas } from '../support/node-codec.ts';
+import type { Command } from '../main';
+import { configureNodeQr, loadDccSchemas } from '../support/node-codec';
 
 const USAGE = 'Usage: greenlight conformance dcc <dir> [--json]';
 

@@ -2,9 +2,9 @@
 import 'reflect-metadata';
 import { computeKid, DscTrustList, encodeHc1, verifyHc1 } from '@greenlight/codec';
 import { X509CertificateGenerator } from '@peculiar/x509';
-import type { Command } from '../main.ts';
-import { dccReferenceOptions } from '../support/node-codec.ts';
-import { formatReport } from './verify.ts';
+import type { Command } from '../main';
+import { dccReferenceOptions } from '../support/node-codec';
+import { formatReport } from './verify';
 
 const DEMO_HCERT = {
   ver: '1.3.0',

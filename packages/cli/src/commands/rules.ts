@@ -13,8 +13,8 @@ import {
   type PublicationKeys,
   parsePolicy,
 } from '@greenlight/rules';
-import type { Command } from '../main.ts';
-import { readJsonFile, UsageError } from '../support/usage.ts';
+import type { Command } from '../main';
+import { readJsonFile, UsageError } from '../support/usage';
 
 const USAGE = `Usage:
   greenlight rules eval --policy <${BUILTIN_POLICIES.join('|')}|FILE|DIR> --payload FILE [--at ISO8601]

@@ -3,7 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ACK_WAIT_MS, type Db, openPostgres } from '@greenlight/server';
 import { uuidv7 } from 'uuidv7';
-import type { Command } from '../main.ts';
+import type { Command } from '../main';
 
 const USAGE = `Usage: greenlight surge --target URL --rate N --duration S [--venues V] [--batch B]
                        [--database-url URL] [--drain S] [--concurrency C] [--json]

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToBase64, createPresentation, encodeHc1, qrPng } from '@greenlight/codec';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { testdataPath } from '../../../../test/support/testdata.ts';
-import { bindDevice, makeDsc, SAMPLE_HCERT } from '../../../codec/test/dcc-fixtures.ts';
-import { main } from '../main.ts';
-import { configureNodeQr } from '../support/node-codec.ts';
+import { testdataPath } from '../../../../test/support/testdata';
+import { bindDevice, makeDsc, SAMPLE_HCERT } from '../../../codec/test/dcc-fixtures';
+import { main } from '../main';
+import { configureNodeQr } from '../support/node-codec';
 
 async function capture(argv: string[]) {
   const out: string[] = [];

@@ -17,10 +17,10 @@ import {
   verifyShcText,
 } from '@greenlight/codec';
 import { evaluatePolicy, type PolicyVerdict } from '@greenlight/rules';
-import type { Command } from '../main.ts';
-import { configureNodeQr, dccReferenceOptions } from '../support/node-codec.ts';
-import { readJsonFile, UsageError } from '../support/usage.ts';
-import { formatVerdict, loadPolicy, readPublicationKey } from './rules.ts';
+import type { Command } from '../main';
+import { configureNodeQr, dccReferenceOptions } from '../support/node-codec';
+import { readJsonFile, UsageError } from '../support/usage';
+import { formatVerdict, loadPolicy, readPublicationKey } from './rules';
 
 const USAGE = `Usage: greenlight verify <text|@file|-> [--image FILE] [--at ISO8601] [--json]
          EU DCC:  [--dsc BASE64_DER]... [--dsc-list FILE] [--pub KEYS]...

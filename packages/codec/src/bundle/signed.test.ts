@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BundleSlot, bundleDigest, bundleSigningKey, signBundle, verifyBundle } from './signed.ts';
+import { BundleSlot, bundleDigest, bundleSigningKey, signBundle, verifyBundle } from './signed';
 
 async function newKey() {
   const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [

@@ -3,7 +3,7 @@
  * flattened JWS (RFC 7515 §7.2.2, ES256) over `{kind, version, issuedAt, content}`. Apps verify before use.
  */
 import { calculateJwkThumbprint, exportJWK, FlattenedSign, flattenedVerify, importJWK, type JWK } from 'jose';
-import { GreenlightError } from '../errors.ts';
+import { GreenlightError } from '../errors';
 
 export type BundleKind = 'trust-list' | 'rules' | 'revocation';
 export const BUNDLE_KINDS: readonly BundleKind[] = ['trust-list', 'rules', 'revocation'];

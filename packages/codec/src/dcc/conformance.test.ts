@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { testdataPath } from '../../../../test/support/testdata.ts';
-import { findDccTestFiles } from '../../../cli/src/commands/conformance.ts';
-import { configureNodeQr, loadDccSchemas } from '../../../cli/src/support/node-codec.ts';
-import { readQrImage } from '../qr/zxing.ts';
-import { conformanceMismatches, observeConformanceFile, parseSuiteTime } from './conformance.ts';
+import { testdataPath } from '../../../../test/support/testdata';
+import { findDccTestFiles } from '../../../cli/src/commands/conformance';
+import { configureNodeQr, loadDccSchemas } from '../../../cli/src/support/node-codec';
+import { readQrImage } from '../qr/zxing';
+import { conformanceMismatches, observeConformanceFile, parseSuiteTime } from './conformance';
 
 /**
  * Files whose flags this verifier does not reproduce, each with the reason (see the suite's SOURCE.md quirks).

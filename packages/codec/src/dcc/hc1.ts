@@ -1,24 +1,24 @@
 /** HC1 (EU DCC): the decode chain, the offline verifier that reports every step, and the encoder. */
-import { cborEncode, jsonToCbor } from '../cbor/cbor.ts';
-import { zlibDeflate, zlibInflate } from '../compression/zlib.ts';
+import { cborEncode, jsonToCbor } from '../cbor/cbor';
+import { zlibDeflate, zlibInflate } from '../compression/zlib';
 import {
   type CoseSign1,
   type CoseSigner,
   parseCoseSign1,
   signCoseSign1,
   verifyCoseSign1,
-} from '../cose/sign1.ts';
-import { type HcertClaims, parseHcertClaims } from '../cwt/claims.ts';
-import { base45Decode, base45Encode } from '../encoding/base45.ts';
-import { bytesToBase64, bytesToHex } from '../encoding/bytes.ts';
-import { GreenlightError, isGreenlightError } from '../errors.ts';
-import type { VerificationReport, VerificationStep } from '../report.ts';
-import { type RevocationList, revocationHashes } from '../revocation/dcc.ts';
-import { dscMaySign, type EkuPolicy } from '../x509/dsc.ts';
-import { type Hcert, hcertHolder, hcertType } from './hcert.ts';
-import { type SchemaSet, validateHcertSchema } from './schema.ts';
-import type { DscTrustList, TrustedDsc } from './trust-list.ts';
-import { type ValueSets, valueSetProblems } from './valuesets.ts';
+} from '../cose/sign1';
+import { type HcertClaims, parseHcertClaims } from '../cwt/claims';
+import { base45Decode, base45Encode } from '../encoding/base45';
+import { bytesToBase64, bytesToHex } from '../encoding/bytes';
+import { GreenlightError, isGreenlightError } from '../errors';
+import type { VerificationReport, VerificationStep } from '../report';
+import { type RevocationList, revocationHashes } from '../revocation/dcc';
+import { dscMaySign, type EkuPolicy } from '../x509/dsc';
+import { type Hcert, hcertHolder, hcertType } from './hcert';
+import { type SchemaSet, validateHcertSchema } from './schema';
+import type { DscTrustList, TrustedDsc } from './trust-list';
+import { type ValueSets, valueSetProblems } from './valuesets';
 
 export const HC1_PREFIX = 'HC1:';
 

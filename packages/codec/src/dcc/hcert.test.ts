@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hcertHolder, hcertType, personName } from './hcert.ts';
+import { hcertHolder, hcertType, personName } from './hcert';
 
 describe('holder names', () => {
   it('writes Korean and Chinese names family first without a space, others given name first', () => {

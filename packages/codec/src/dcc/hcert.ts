@@ -1,5 +1,5 @@
 /** HCERT payload facts: certificate type and holder, read tolerantly from the decoded JSON. */
-import type { CertificateType, HolderSummary } from '../report.ts';
+import type { CertificateType, HolderSummary } from '../report';
 
 export type Hcert = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 /** Compact JWS (RFC 7515) as SMART Health Cards use it: ES256 only, raw-DEFLATE payload (`zip: DEF`). */
 import { inflateSync } from 'fflate';
 import { compactVerify, importJWK, type JWK } from 'jose';
-import { GreenlightError } from '../errors.ts';
+import { GreenlightError } from '../errors';
 
 /** Zip-bomb guard: an SHC payload that fits a QR inflates to far less than this. */
 export const MAX_INFLATED_BYTES = 1 << 20;

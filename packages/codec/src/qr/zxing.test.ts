@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { configureNodeQr } from '../../../cli/src/support/node-codec.ts';
-import { svgToPng } from './svg.ts';
-import { qrPng, qrSvg, readQrImage } from './zxing.ts';
+import { configureNodeQr } from '../../../cli/src/support/node-codec';
+import { svgToPng } from './svg';
+import { qrPng, qrSvg, readQrImage } from './zxing';
 
 describe('QR images', () => {
   it('writes PNG and SVG that read back to the same text', async () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { testdataPath } from '../../../../test/support/testdata.ts';
-import { checkIssuerKey, revocationStatus, type ShcJwk, ShcTrustStore } from './trust.ts';
+import { testdataPath } from '../../../../test/support/testdata';
+import { checkIssuerKey, revocationStatus, type ShcJwk, ShcTrustStore } from './trust';
 
 const dir = testdataPath('shc', 'public');
 const read = (name: string) => readFileSync(join(dir as string, name), 'utf8').trim();

@@ -1,7 +1,7 @@
 /** Per-entry validation of a check-in batch: each entry becomes a row to store or a rejection with a code. */
-import { kstDay, TOKEN_BYTES } from '../tokens/tokens.ts';
-import type { VenueDevice } from './devices.ts';
-import { ACCEPT_PAST_DAYS } from './partitions.ts';
+import { kstDay, TOKEN_BYTES } from '../tokens/tokens';
+import type { VenueDevice } from './devices';
+import { ACCEPT_PAST_DAYS } from './partitions';
 
 export interface CheckinEntryInput {
   eventId: string;

@@ -1,7 +1,7 @@
 /** An investigation: the check-ins of one venue in a window, their tokens opened to people, audited. */
-import type { Db } from '../db/types.ts';
-import type { CheckinTokens } from '../tokens/tokens.ts';
-import { kstDay } from '../tokens/tokens.ts';
+import type { Db } from '../db/types';
+import type { CheckinTokens } from '../tokens/tokens';
+import { kstDay } from '../tokens/tokens';
 
 export interface Contact {
   personId: string;

@@ -15,12 +15,12 @@ import {
   nanos,
   StorageType,
 } from 'nats';
-import type { Db } from '../db/types.ts';
-import { ServerError } from '../errors.ts';
-import type { CheckinMethod, CheckinRow } from './entries.ts';
-import { JetStreamPublisher } from './jetstream-publisher.ts';
-import { type CheckinSink, overloaded, type SinkResult, type SinkStats } from './sink.ts';
-import { writeCheckins } from './store.ts';
+import type { Db } from '../db/types';
+import { ServerError } from '../errors';
+import type { CheckinMethod, CheckinRow } from './entries';
+import { JetStreamPublisher } from './jetstream-publisher';
+import { type CheckinSink, overloaded, type SinkResult, type SinkStats } from './sink';
+import { writeCheckins } from './store';
 
 /**
  * How long JetStream waits for a writer's ack before it redelivers: a batch fetched by a writer that died (or lost

@@ -1,5 +1,5 @@
 /** The outage log: periods when the pass system was degraded, from the health probe and staff declarations. */
-import type { Db } from '../db/types.ts';
+import type { Db } from '../db/types';
 
 export interface Outage {
   id: string;

@@ -1,6 +1,6 @@
 /** Daily range partitions of `checkins`: created ahead by the retention job, dropped after 28 days. */
-import type { Db } from '../db/types.ts';
-import { dayIso, kstDay } from '../tokens/tokens.ts';
+import type { Db } from '../db/types';
+import { dayIso, kstDay } from '../tokens/tokens';
 
 export const RETENTION_DAYS = 28;
 /** Entries older than this are refused, so that none lands in a partition about to be dropped. */

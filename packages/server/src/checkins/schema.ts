@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { type Migration, migrate } from '../db/migrate.ts';
-import type { Db } from '../db/types.ts';
-import { ensureCheckinPartitions } from './partitions.ts';
+import { type Migration, migrate } from '../db/migrate';
+import type { Db } from '../db/types';
+import { ensureCheckinPartitions } from './partitions';
 
 const FILE = fileURLToPath(new URL('./migrations/100_checkins.sql', import.meta.url));
 

@@ -1,6 +1,6 @@
 /** Where validated check-ins go: straight into the database (direct) or into JetStream (scale-out). */
-import { ServerError } from '../errors.ts';
-import type { CheckinRow } from './entries.ts';
+import { ServerError } from '../errors';
+import type { CheckinRow } from './entries';
 
 export interface SinkResult {
   accepted: string[];

@@ -1,7 +1,7 @@
 /** The one write step of both modes: COPY into a transaction-scoped staging table, then insert what is new. */
-import type { Db } from '../db/types.ts';
-import { dayIso } from '../tokens/tokens.ts';
-import type { CheckinRow } from './entries.ts';
+import type { Db } from '../db/types';
+import { dayIso } from '../tokens/tokens';
+import type { CheckinRow } from './entries';
 
 const COLUMNS = ['event_id', 'day', 'venue_id', 'device_id', 'at', 'method', 'token'] as const;
 

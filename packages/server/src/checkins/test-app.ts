@@ -1,8 +1,8 @@
 /** Test support: the app with test settings for the check-in plugins (no timers, a fixed token secret). */
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
-import type { Db } from '../db/types.ts';
-import type { CheckinConfig } from '../routes/checkins.ts';
+import { buildApp } from '../app';
+import type { Db } from '../db/types';
+import type { CheckinConfig } from '../routes/checkins';
 
 export const TEST_TOKEN_SECRET = 'test-checkin-token-secret-0123456789abcdef';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, type TestDb, testDb } from '../../test/databases.ts';
-import { loadMigrations, migrate } from './migrate.ts';
+import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
+import { loadMigrations, migrate } from './migrate';
 
 describe.each(DB_KINDS)('database (%s)', (kind) => {
   let t: TestDb;

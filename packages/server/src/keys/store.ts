@@ -7,10 +7,10 @@ import {
   shcSigningKeyFromJwk,
 } from '@greenlight/codec';
 import { uuidv7 } from 'uuidv7';
-import type { Db } from '../db/types.ts';
-import { ServerError } from '../errors.ts';
-import { createCsca, createDsc, ES256, generateEs256Pair, parseCertificate } from './certificates.ts';
-import { seal, unseal } from './sealed.ts';
+import type { Db } from '../db/types';
+import { ServerError } from '../errors';
+import { createCsca, createDsc, ES256, generateEs256Pair, parseCertificate } from './certificates';
+import { seal, unseal } from './sealed';
 
 export type KeyKind = 'csca' | 'dsc' | 'shc';
 

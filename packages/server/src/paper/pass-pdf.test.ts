@@ -1,9 +1,9 @@
 import { encodeHc1 } from '@greenlight/codec';
 import { PDFDocument } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configureNodeQr } from '../../../cli/src/support/node-codec.ts';
-import { makeDsc, SAMPLE_HCERT } from '../../../codec/test/dcc-fixtures.ts';
-import { paperPassPdf, passLines } from './pass-pdf.ts';
+import { configureNodeQr } from '../../../cli/src/support/node-codec';
+import { makeDsc, SAMPLE_HCERT } from '../../../codec/test/dcc-fixtures';
+import { paperPassPdf, passLines } from './pass-pdf';
 
 describe('paper pass PDF', () => {
   beforeAll(() => configureNodeQr());

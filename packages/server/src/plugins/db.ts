@@ -1,6 +1,6 @@
 /** Gives every route plugin `app.db` and closes the database with the app when the app owns it. */
 import type { FastifyInstance } from 'fastify';
-import type { Db } from '../db/types.ts';
+import type { Db } from '../db/types';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -18,10 +18,10 @@ import {
 } from '@greenlight/codec';
 import { krPolicy } from '@greenlight/rules';
 import { uuidv7 } from 'uuidv7';
-import type { Db } from '../db/types.ts';
-import { ServerError } from '../errors.ts';
-import { seal, unseal } from '../keys/sealed.ts';
-import { publishedKeys } from '../keys/store.ts';
+import type { Db } from '../db/types';
+import { ServerError } from '../errors';
+import { seal, unseal } from '../keys/sealed';
+import { publishedKeys } from '../keys/store';
 
 export interface PublishedBundle {
   kind: BundleKind;

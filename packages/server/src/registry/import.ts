@@ -2,9 +2,9 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { type Readable, Transform } from 'node:stream';
 import { parse } from 'csv-parse';
-import type { Db } from '../db/types.ts';
-import { ServerError } from '../errors.ts';
-import { fhirRows } from './fhir.ts';
+import type { Db } from '../db/types';
+import { ServerError } from '../errors';
+import { fhirRows } from './fhir';
 import {
   checkRow,
   isRowError,
@@ -14,8 +14,8 @@ import {
   type RegistryRecord,
   type RowError,
   type RowFields,
-} from './record.ts';
-import { linkGuardians, writeBatch } from './writer.ts';
+} from './record';
+import { linkGuardians, writeBatch } from './writer';
 
 export type ImportFormat = 'csv' | 'fhir';
 

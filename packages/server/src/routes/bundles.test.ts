@@ -9,10 +9,10 @@ import {
 import { parsePolicy } from '@greenlight/rules';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, type TestDb, testDb } from '../../test/databases.ts';
-import { buildApp } from '../app.ts';
-import { KeyStore } from '../keys/store.ts';
-import { bundleRoutes } from './bundles.ts';
+import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
+import { buildApp } from '../app';
+import { KeyStore } from '../keys/store';
+import { bundleRoutes } from './bundles';
 
 const SECRET = 'a test secret that is long enough to derive a key';
 const now = new Date('2022-01-20T00:00:00Z');

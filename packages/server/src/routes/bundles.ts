@@ -14,8 +14,8 @@ import {
   publicationKeys,
   publish,
   unknownKind,
-} from '../publication/publisher.ts';
-import { errorResponse } from './schemas.ts';
+} from '../publication/publisher';
+import { errorResponse } from './schemas';
 
 export interface BundleRoutesOptions {
   publisher: PublisherOptions;

@@ -1,18 +1,18 @@
 /** Check-in ingestion (`POST /v1/checkins`, venue devices) and per-venue daily counts (inspectors, owners). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { DeviceAuthenticator } from '../checkins/devices.ts';
-import { DirectSink, type DirectSinkOptions } from '../checkins/direct.ts';
-import { checkEntries } from '../checkins/entries.ts';
-import { NatsSink, type NatsSinkOptions } from '../checkins/nats.ts';
-import { startRetention } from '../checkins/partitions.ts';
-import { prepareCheckinSchema } from '../checkins/schema.ts';
-import type { CheckinSink } from '../checkins/sink.ts';
-import { authenticateStaff } from '../checkins/staff.ts';
-import type { Db } from '../db/types.ts';
-import { ServerError } from '../errors.ts';
-import { dayIso, parseDayIso } from '../tokens/tokens.ts';
-import { errorResponse } from './schemas.ts';
+import { DeviceAuthenticator } from '../checkins/devices';
+import { DirectSink, type DirectSinkOptions } from '../checkins/direct';
+import { checkEntries } from '../checkins/entries';
+import { NatsSink, type NatsSinkOptions } from '../checkins/nats';
+import { startRetention } from '../checkins/partitions';
+import { prepareCheckinSchema } from '../checkins/schema';
+import type { CheckinSink } from '../checkins/sink';
+import { authenticateStaff } from '../checkins/staff';
+import type { Db } from '../db/types';
+import { ServerError } from '../errors';
+import { dayIso, parseDayIso } from '../tokens/tokens';
+import { errorResponse } from './schemas';
 
 export interface CheckinConfig {
   /** Scale-out mode: publish to JetStream at this URL (NATS_URL); direct mode when absent. */

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureNodeQr } from '../../../cli/src/support/node-codec.ts';
-import { DB_KINDS, type TestDb, testDb } from '../../test/databases.ts';
-import { buildApp } from '../app.ts';
-import { migrateCheckins } from '../checkins/schema.ts';
-import { createStaffToken } from '../checkins/staff.ts';
-import { runIssuance } from '../issuance/job.ts';
-import { KeyStore } from '../keys/store.ts';
-import { bundleRoutes } from './bundles.ts';
-import { deskRoutes } from './desk.ts';
+import { configureNodeQr } from '../../../cli/src/support/node-codec';
+import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
+import { buildApp } from '../app';
+import { migrateCheckins } from '../checkins/schema';
+import { createStaffToken } from '../checkins/staff';
+import { runIssuance } from '../issuance/job';
+import { KeyStore } from '../keys/store';
+import { bundleRoutes } from './bundles';
+import { deskRoutes } from './desk';
 
 const SECRET = 'a test secret that is long enough to derive a key';
 const now = new Date('2022-01-20T03:00:00Z');

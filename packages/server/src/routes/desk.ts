@@ -6,12 +6,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { personName } from '@greenlight/codec';
 import { Type } from 'typebox';
 import { uuidv7 } from 'uuidv7';
-import { authenticateStaff } from '../checkins/staff.ts';
-import type { Db } from '../db/types.ts';
-import { ServerError } from '../errors.ts';
-import { shcRid } from '../issuance/certificates.ts';
-import { paperPassPdf } from '../paper/pass-pdf.ts';
-import { errorResponse } from './schemas.ts';
+import { authenticateStaff } from '../checkins/staff';
+import type { Db } from '../db/types';
+import { ServerError } from '../errors';
+import { shcRid } from '../issuance/certificates';
+import { paperPassPdf } from '../paper/pass-pdf';
+import { errorResponse } from './schemas';
 
 export async function audit(
   db: Db,

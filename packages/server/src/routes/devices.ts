@@ -1,9 +1,9 @@
 /** A venue device learns its venue at set-up: the scanner sends its credential and gets the venue it belongs to. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { DeviceAuthenticator } from '../checkins/devices.ts';
-import { ServerError } from '../errors.ts';
-import { errorResponse } from './schemas.ts';
+import { DeviceAuthenticator } from '../checkins/devices';
+import { ServerError } from '../errors';
+import { errorResponse } from './schemas';
 
 export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const devices = new DeviceAuthenticator(app.db);

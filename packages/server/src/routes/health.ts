@@ -1,8 +1,8 @@
 /** Liveness (/healthz: the process answers) and readiness (/readyz: the database answers). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { dbUnavailable, isServerError } from '../errors.ts';
-import { errorResponse } from './schemas.ts';
+import { dbUnavailable, isServerError } from '../errors';
+import { errorResponse } from './schemas';
 
 const Healthy = Type.Object({ status: Type.Literal('ok') });
 const Ready = Type.Object({

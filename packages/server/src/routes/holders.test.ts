@@ -8,12 +8,12 @@ import {
 } from '@greenlight/codec';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, type TestDb, testDb } from '../../test/databases.ts';
-import { buildApp } from '../app.ts';
-import { runIssuance } from '../issuance/job.ts';
-import { KeyStore, publishedKeys } from '../keys/store.ts';
-import { CheckinTokens } from '../tokens/index.ts';
-import { ConsoleOtpSender, holderRoutes, normaliseContact } from './holders.ts';
+import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
+import { buildApp } from '../app';
+import { runIssuance } from '../issuance/job';
+import { KeyStore, publishedKeys } from '../keys/store';
+import { CheckinTokens } from '../tokens';
+import { ConsoleOtpSender, holderRoutes, normaliseContact } from './holders';
 
 const SECRET = 'a test secret that is long enough to derive a key';
 let clock = new Date('2022-01-20T03:00:00Z');

@@ -8,13 +8,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { base64ToBytes, bytesToBase64, hc1CoseBytes, personName, signDeviceBinding } from '@greenlight/codec';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Db } from '../db/types.ts';
-import { ServerError } from '../errors.ts';
-import type { KeyStore } from '../keys/store.ts';
-import { paperPassPdf } from '../paper/pass-pdf.ts';
-import { type CheckinTokens, dayIso, holderNumber, kstDay } from '../tokens/index.ts';
-import { setConsent } from './partners.ts';
-import { errorResponse } from './schemas.ts';
+import type { Db } from '../db/types';
+import { ServerError } from '../errors';
+import type { KeyStore } from '../keys/store';
+import { paperPassPdf } from '../paper/pass-pdf';
+import { type CheckinTokens, dayIso, holderNumber, kstDay } from '../tokens';
+import { setConsent } from './partners';
+import { errorResponse } from './schemas';
 
 /** Where one-time codes go: an SMS or e-mail gateway in production, the log in development. */
 export interface OtpSender {

@@ -1,14 +1,14 @@
 /** `POST /v1/investigations`: an investigator's audited contact list for one venue and time window. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { investigate } from '../checkins/investigate.ts';
-import { prepareCheckinSchema } from '../checkins/schema.ts';
-import { authenticateStaff } from '../checkins/staff.ts';
-import { DEV_KEY_SECRET } from '../config.ts';
-import type { Db } from '../db/types.ts';
-import { ServerError } from '../errors.ts';
-import { CheckinTokens } from '../tokens/tokens.ts';
-import { errorResponse } from './schemas.ts';
+import { investigate } from '../checkins/investigate';
+import { prepareCheckinSchema } from '../checkins/schema';
+import { authenticateStaff } from '../checkins/staff';
+import { DEV_KEY_SECRET } from '../config';
+import type { Db } from '../db/types';
+import { ServerError } from '../errors';
+import { CheckinTokens } from '../tokens/tokens';
+import { errorResponse } from './schemas';
 
 export interface InvestigationConfig {
   /** The master secret of check-in tokens (at least 32 bytes); the development secret when absent. */

@@ -1,12 +1,12 @@
 /** The outage log: `GET /v1/outages?at=` (was the pass system degraded then?) and staff declarations. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { OutageProbe, outagesAt, recordOutage } from '../checkins/outages.ts';
-import { prepareCheckinSchema } from '../checkins/schema.ts';
-import { authenticateStaff } from '../checkins/staff.ts';
-import type { Db } from '../db/types.ts';
-import { ServerError } from '../errors.ts';
-import { errorResponse } from './schemas.ts';
+import { OutageProbe, outagesAt, recordOutage } from '../checkins/outages';
+import { prepareCheckinSchema } from '../checkins/schema';
+import { authenticateStaff } from '../checkins/staff';
+import type { Db } from '../db/types';
+import { ServerError } from '../errors';
+import { errorResponse } from './schemas';
 
 export interface OutageConfig {
   /** Probe interval in ms; 0 turns the probe off (default 5,000). */

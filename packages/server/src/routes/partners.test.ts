@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, type TestDb, testDb } from '../../test/databases.ts';
-import { buildApp } from '../app.ts';
-import { migrateCheckins } from '../checkins/schema.ts';
-import { runIssuance } from '../issuance/job.ts';
-import { KeyStore } from '../keys/store.ts';
-import { hashSecret } from '../seed/seed.ts';
-import { CheckinTokens } from '../tokens/index.ts';
-import { ConsoleOtpSender, holderRoutes } from './holders.ts';
-import { MemoryQuotaCounter, partnerRoutes, RedisQuotaCounter } from './partners.ts';
+import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
+import { buildApp } from '../app';
+import { migrateCheckins } from '../checkins/schema';
+import { runIssuance } from '../issuance/job';
+import { KeyStore } from '../keys/store';
+import { hashSecret } from '../seed/seed';
+import { CheckinTokens } from '../tokens';
+import { ConsoleOtpSender, holderRoutes } from './holders';
+import { MemoryQuotaCounter, partnerRoutes, RedisQuotaCounter } from './partners';
 
 const SECRET = 'a test secret that is long enough to derive a key';
 const now = new Date('2022-01-20T03:00:10Z');

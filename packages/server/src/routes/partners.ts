@@ -7,10 +7,10 @@ import { promisify } from 'node:util';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Db } from '../db/types.ts';
-import { ServerError } from '../errors.ts';
-import { audit } from './desk.ts';
-import { errorResponse } from './schemas.ts';
+import type { Db } from '../db/types';
+import { ServerError } from '../errors';
+import { audit } from './desk';
+import { errorResponse } from './schemas';
 
 const scryptAsync = promisify(scrypt) as (
   password: string,

@@ -1,7 +1,7 @@
 /** The venue directory (names and categories; the categories feed the rules bundle). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errorResponse } from './schemas.ts';
+import { errorResponse } from './schemas';
 
 const Venue = Type.Object({
   id: Type.String({ format: 'uuid' }),

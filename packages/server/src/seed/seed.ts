@@ -3,9 +3,9 @@ import { randomBytes, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
 import { personName } from '@greenlight/codec';
 import { uuidv7 } from 'uuidv7';
-import type { Db } from '../db/types.ts';
-import { checkRow, isRowError, type RegistryRecord, type RowFields } from '../registry/record.ts';
-import { linkGuardians, writeBatch } from '../registry/writer.ts';
+import type { Db } from '../db/types';
+import { checkRow, isRowError, type RegistryRecord, type RowFields } from '../registry/record';
+import { linkGuardians, writeBatch } from '../registry/writer';
 
 const scryptAsync = promisify(scrypt) as (
   password: string,

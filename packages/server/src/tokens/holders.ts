@@ -1,5 +1,5 @@
 /** The 8-byte holder number that check-in tokens carry, one per registry person (never the person id itself). */
-import type { Db } from '../db/types.ts';
+import type { Db } from '../db/types';
 
 export async function holderNumber(db: Db, personId: string): Promise<bigint> {
   const { rows } = await db.query<{ holder_number: string }>(

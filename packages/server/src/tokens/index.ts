@@ -1,3 +1,3 @@
 /** Check-in tokens and holder numbers. */
-export { holderNumber } from './holders.ts';
-export { base64url, CheckinTokens, dayIso, kstDay, parseDayIso, TOKEN_BYTES } from './tokens.ts';
+export { holderNumber } from './holders';
+export { base64url, CheckinTokens, dayIso, kstDay, parseDayIso, TOKEN_BYTES } from './tokens';

@@ -5,11 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.ts';
-import { migrate } from '../../src/db/migrate.ts';
-import { openPostgres } from '../../src/db/postgres.ts';
-import type { Db } from '../../src/db/types.ts';
-import { adminQuery, createPostgresDatabase } from '../databases.ts';
+import { buildApp } from '../../src/app';
+import { migrate } from '../../src/db/migrate';
+import { openPostgres } from '../../src/db/postgres';
+import type { Db } from '../../src/db/types';
+import { adminQuery, createPostgresDatabase } from '../databases';
 
 async function expectUnavailable(app: FastifyInstance, url: string): Promise<void> {
   const started = performance.now();
