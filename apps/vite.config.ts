@@ -3,7 +3,7 @@
  * server under `/<app>/`, with its own manifest and a service worker that precaches every asset (wasm included).
  */
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 const APPS = {
@@ -21,6 +21,8 @@ export default defineConfig({
   root,
   base: `/${app}/`,
   publicDir: fileURLToPath(new URL(`./${app}/public/`, import.meta.url)),
+  // `source`: the apps bundle the packages' TypeScript sources (their exports maps), never a possibly stale dist/.
+  resolve: { conditions: ['source', ...defaultClientConditions] },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     // APPS_OUT_DIR: a build somewhere else than apps/dist (a browser test that must not race another one).

@@ -1,10 +1,12 @@
-// `npm start`: builds the apps when they are not built yet, then migrates, seeds a demo registry on first start,
-// signs every certificate ahead of time and serves on http://localhost:8080 (see packages/server/README.md).
-// Runs the CLI's `serve` in this process (through tsx, no build step), so Ctrl-C and SIGTERM reach it directly.
+// `npm start`: compiles the packages when they are missing or stale and builds the apps when missing, then migrates, seeds a
+// demo registry on first start, signs every certificate ahead of time and serves on http://localhost:8080 (see
+// packages/server/README.md). Runs the CLI's `serve` in this process, so Ctrl-C and SIGTERM reach it directly.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
+import { buildStalePackages } from './build.js';
+
+await buildStalePackages();
 
 const apps = fileURLToPath(new URL('../apps/', import.meta.url));
 const missing = ['wallet', 'scanner', 'desk'].filter((app) => !existsSync(`${apps}dist/${app}/index.html`));
@@ -14,5 +16,5 @@ if (missing.length > 0 && !process.env.GREENLIGHT_APPS_DIR) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const { main } = await tsImport('../packages/cli/src/main.ts', import.meta.url);
+const { main } = await import('@greenlight/cli');
 process.exitCode = await main(['serve', ...process.argv.slice(2)]);

@@ -25,9 +25,13 @@ afterAll(async () => {
 });
 
 async function startApi(port: number, args: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, '--port', String(port), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', SERVER, '--port', String(port), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   cleanups.push(() => stopProcess(child, 'SIGKILL'));
   await waitForOutput(child, /listening/);
   return child;

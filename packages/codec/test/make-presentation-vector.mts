@@ -1,7 +1,7 @@
 /**
  * Writes docs/vectors/presentation-v1.json: a DSC, a certificate, a device binding and a presentation drawn at a
  * fixed time. ECDSA signatures are randomised, so re-running gives a different (equally valid) vector; the
- * committed one is what `glp1.test.ts` checks. Run: `npx tsx packages/codec/test/make-presentation-vector.ts`.
+ * committed one is what `glp1.test.ts` checks. Run: `node --conditions=source --import tsx packages/codec/test/make-presentation-vector.mts`.
  */
 import { writeFileSync } from 'node:fs';
 import { encodeHc1 } from '../src/dcc/hc1';

@@ -2,7 +2,7 @@
  * Writes docs/vectors/exemption-v1.json: a Greenlight medical exemption certificate (docs/exemption.md) as HCERT
  * JSON and as a signed HC1 text, with the kr policy's verdicts at its boundaries. ECDSA signatures are randomised, so
  * re-running gives a different (equally valid) vector; the committed one is what `src/exemption.test.ts` checks.
- * Run: `npx tsx packages/rules/test/make-exemption-vector.mts`.
+ * Run: `node --conditions=source --import tsx packages/rules/test/make-exemption-vector.mts`.
  */
 import { writeFileSync } from 'node:fs';
 import { bytesToBase64, encodeHc1 } from '@greenlight/codec';

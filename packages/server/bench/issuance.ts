@@ -146,7 +146,7 @@ async function prepare(db: Db, people: number) {
 async function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; base: URL }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', new URL('./issuance-server.ts', import.meta.url).pathname],
+    ['--conditions=source', '--import', 'tsx', new URL('./issuance-server.ts', import.meta.url).pathname],
     {
       env: { ...process.env, ...env, BENCH_SECRET: SECRET },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,7 +1,7 @@
 /**
  * The server under test for `npm run bench:surge` and `greenlight surge`: the app on PostgreSQL or PGlite,
  * direct or NATS mode, plus bench-only admin routes (devices, audit) so that a PGlite run can be audited too.
- * Usage: tsx packages/server/bench/surge-server.ts --port N [--database-url URL | --data-dir DIR] [--nats-url URL]
+ * Usage: node --conditions=source --import tsx packages/server/bench/surge-server.ts --port N [--database-url URL | --data-dir DIR] [--nats-url URL]
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';

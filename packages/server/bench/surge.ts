@@ -22,9 +22,13 @@ const SPIKE_S = Number(process.env.SPIKE_SECONDS ?? 10);
 
 function surge(args: string[]): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'surge', '--json', ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', CLI, 'surge', '--json', ...args],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
@@ -75,9 +79,13 @@ async function runMode(mode: string): Promise<Row[]> {
       serverArgs.push('--nats-url', `nats://127.0.0.1:${natsPort}`);
       serverArgs.push('--message-per', mode === 'nats-batch' ? 'batch' : 'entry');
     }
-    const server = spawn(process.execPath, ['--import', 'tsx', SERVER, ...serverArgs], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const server = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', SERVER, ...serverArgs],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     cleanups.push(() => stopProcess(server));
     await waitForOutput(server, /listening/);
     const common = ['--target', `http://127.0.0.1:${port}`, '--venues', '200', '--batch', '100'];

@@ -1,7 +1,7 @@
 /** HCERT JSON-schema validation with Ajv against the eu-dcc-schema release named by `ver`. */
 
 import type { ValidateFunction } from 'ajv';
-import Ajv2020 from 'ajv/dist/2020';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 
 /** Schemas by release version, e.g. `{"1.3.0": <DCC.combined-schema.json>}`; supplied by the caller. */
 export type SchemaSet = Readonly<Record<string, object>>;
