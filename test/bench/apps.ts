@@ -12,9 +12,9 @@ import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { qrPng } from '@greenlight/codec';
-import { configureNodeQr } from '../../packages/cli/src/support/node-codec';
-import { DEVICE_CREDENTIAL, fakeAuthority } from '../e2e/support/authority';
-import { buildApp, haveChromium, imageToY4m, launchChromium, serveApps } from '../e2e/support/browser';
+import { configureNodeQr } from '@greenlight/codec/node';
+import { DEVICE_CREDENTIAL, fakeAuthority } from '../e2e/support/authority.ts';
+import { buildApp, haveChromium, imageToY4m, launchChromium, serveApps } from '../e2e/support/browser.ts';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '12' }, json: { type: 'boolean', default: false } },

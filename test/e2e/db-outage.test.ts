@@ -5,11 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../packages/server/src/app';
-import { migrate } from '../../packages/server/src/db/migrate';
-import { openPostgres } from '../../packages/server/src/db/postgres';
-import type { Db } from '../../packages/server/src/db/types';
-import { adminQuery, createPostgresDatabase } from '../../packages/server/test/databases';
+import { buildApp } from '../../packages/server/src/app.ts';
+import { migrate } from '../../packages/server/src/db/migrate.ts';
+import { openPostgres } from '../../packages/server/src/db/postgres.ts';
+import type { Db } from '../../packages/server/src/db/types.ts';
+import { adminQuery, createPostgresDatabase } from '../../packages/server/test/databases.ts';
 
 async function expectUnavailable(app: FastifyInstance, url: string): Promise<void> {
   const started = performance.now();

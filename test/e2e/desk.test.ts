@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { type JWK, verifyBundle } from '@greenlight/codec';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from '../../packages/server/src/main';
-import { buildApp, haveChromium, launchChromium, shot, shotInBothLanguages } from './support/browser';
+import { type RunningServer, startServer } from '../../packages/server/src/main.ts';
+import { buildApp, haveChromium, launchChromium, shot, shotInBothLanguages } from './support/browser.ts';
 
 describe.skipIf(!haveChromium)('desk in Chromium, on the real server', () => {
   const work = mkdtempSync(join(tmpdir(), 'greenlight-desk-'));

@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { readQrImage, slotAt, svgToPng } from '@greenlight/codec';
+import { configureNodeQr } from '@greenlight/codec/node';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureNodeQr } from '../../packages/cli/src/support/node-codec';
-import { openPglite } from '../../packages/server/src/db/pglite';
-import { type RunningServer, startServer } from '../../packages/server/src/main';
+import { openPglite } from '../../packages/server/src/db/pglite.ts';
+import { type RunningServer, startServer } from '../../packages/server/src/main.ts';
 import {
   buildApp,
   haveChromium,
@@ -25,7 +25,7 @@ import {
   shotInBothLanguages,
   shots,
   waitForServiceWorker,
-} from './support/browser';
+} from './support/browser.ts';
 
 describe.skipIf(!haveChromium)('at the door, while the server is down', () => {
   const work = mkdtempSync(join(tmpdir(), 'greenlight-door-'));

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runSurge } from '../../packages/cli/src/commands/surge';
-import { createPostgresDatabase } from '../../packages/server/test/databases';
-import { freePort, stopProcess, waitForOutput } from '../../packages/server/test/processes';
+import { runSurge } from '../../packages/cli/src/commands/surge.ts';
+import { createPostgresDatabase } from '../../packages/server/test/databases.ts';
+import { freePort, stopProcess, waitForOutput } from '../../packages/server/test/processes.ts';
 
 const SERVER = fileURLToPath(new URL('../../packages/server/bench/surge-server.ts', import.meta.url));
 const PG_BIN = '/usr/local/bin';

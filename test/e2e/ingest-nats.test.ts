@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../packages/server/src/app';
-import { createVenueDevice } from '../../packages/server/src/auth/devices';
-import { type TestDb, testDb } from '../../packages/server/test/databases';
-import { freePort, waitForOutput } from '../../packages/server/test/processes';
+import { buildApp } from '../../packages/server/src/app.ts';
+import { createVenueDevice } from '../../packages/server/src/auth/devices.ts';
+import { type TestDb, testDb } from '../../packages/server/test/databases.ts';
+import { freePort, waitForOutput } from '../../packages/server/test/processes.ts';
 
 const VENUE = '0190a000-0000-7000-8000-0000000000c1';
 

@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeAuthority, fakeAuthority } from './support/authority';
+import { type FakeAuthority, fakeAuthority } from './support/authority.ts';
 import {
   buildApp,
   haveChromium,
@@ -15,7 +15,7 @@ import {
   shot,
   shotInBothLanguages,
   waitForServiceWorker,
-} from './support/browser';
+} from './support/browser.ts';
 
 describe.skipIf(!haveChromium)('scanner in Chromium', () => {
   let server: Server;

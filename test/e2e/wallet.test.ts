@@ -13,11 +13,11 @@ import {
   svgToPng,
   verifyPresentation,
 } from '@greenlight/codec';
+import { configureNodeQr } from '@greenlight/codec/node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureNodeQr } from '../../packages/cli/src/support/node-codec';
-import { makeDsc, SAMPLE_HCERT } from '../../packages/codec/test/dcc-fixtures';
-import { type FakeAuthority, fakeAuthority, signKrHc1 } from './support/authority';
+import { makeDsc, SAMPLE_HCERT } from '../../packages/codec/test/dcc-fixtures.ts';
+import { type FakeAuthority, fakeAuthority, signKrHc1 } from './support/authority.ts';
 import {
   bodyOf,
   buildApp,
@@ -28,7 +28,7 @@ import {
   shot,
   shotInBothLanguages,
   waitForServiceWorker,
-} from './support/browser';
+} from './support/browser.ts';
 
 describe.skipIf(!haveChromium)('wallet in Chromium', () => {
   let server: Server;

@@ -1,2 +1,2 @@
-export type { Command } from './main';
-export { helpText, main } from './main';
+export type { Command } from './main.ts';
+export { helpText, main } from './main.ts';

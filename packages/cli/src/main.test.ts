@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { helpText, main } from './main';
+import { helpText, main } from './main.ts';
 
 describe('greenlight dispatcher', () => {
   afterEach(() => vi.restoreAllMocks());

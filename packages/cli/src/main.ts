@@ -7,14 +7,14 @@ export interface Command {
 
 /** Lazily loaded so that `greenlight verify` never pays for the server's imports. */
 const commands: Record<string, () => Promise<Command>> = {
-  conformance: async () => (await import('./commands/conformance')).conformance,
-  demo: async () => (await import('./commands/demo')).demo,
-  keys: async () => (await import('./commands/keys')).keys,
-  registry: async () => (await import('./commands/registry')).registry,
-  rules: async () => (await import('./commands/rules')).rules,
-  serve: async () => (await import('./commands/serve')).serve,
-  surge: async () => (await import('./commands/surge')).surge,
-  verify: async () => (await import('./commands/verify')).verify,
+  conformance: async () => (await import('./commands/conformance.ts')).conformance,
+  demo: async () => (await import('./commands/demo.ts')).demo,
+  keys: async () => (await import('./commands/keys.ts')).keys,
+  registry: async () => (await import('./commands/registry.ts')).registry,
+  rules: async () => (await import('./commands/rules.ts')).rules,
+  serve: async () => (await import('./commands/serve.ts')).serve,
+  surge: async () => (await import('./commands/surge.ts')).surge,
+  verify: async () => (await import('./commands/verify.ts')).verify,
 };
 
 export function helpText(): string {

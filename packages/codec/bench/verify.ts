@@ -11,8 +11,8 @@ import {
   signShc,
   verifyHc1,
   verifyShc,
-} from '../src/index';
-import { makeDsc, SAMPLE_HCERT } from '../test/dcc-fixtures';
+} from '../src/index.ts';
+import { makeDsc, SAMPLE_HCERT } from '../test/dcc-fixtures.ts';
 
 const ROUND_MS = 1500;
 const ROUNDS = 3;
@@ -70,7 +70,7 @@ async function main() {
   });
   // The raw baseline verifies the very same signature over the very same Sig_structure bytes.
   const { cose } = decodeHc1(text);
-  const { cborEncode } = await import('../src/cbor/cbor');
+  const { cborEncode } = await import('../src/cbor/cbor.ts');
   const toBeSigned = new Uint8Array(
     cborEncode(['Signature1', cose.protectedBytes, new Uint8Array(0), cose.payload]),
   );

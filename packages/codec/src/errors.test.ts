@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CODEC_ERROR_CODES, GreenlightError, REPORT_ERROR_CODES, SHC_WARNING_CODES } from './errors';
+import { CODEC_ERROR_CODES, GreenlightError, REPORT_ERROR_CODES, SHC_WARNING_CODES } from './errors.ts';
 
 const srcDir = fileURLToPath(new URL('.', import.meta.url));
 const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');

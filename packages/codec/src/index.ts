@@ -6,14 +6,14 @@ export type {
   ShcDirectory,
   TrustListCertificate,
   TrustListContent,
-} from './bundle/contents';
-export { BUNDLE_KINDS } from './bundle/contents';
+} from './bundle/contents.ts';
+export { BUNDLE_KINDS } from './bundle/contents.ts';
 export type {
   BundleInForce,
   BundlePayload,
   BundleSigningKey,
   VerifyBundleOptions,
-} from './bundle/signed';
+} from './bundle/signed.ts';
 export {
   BUNDLE_TYP,
   BundleSlot,
@@ -21,35 +21,35 @@ export {
   bundleSigningKey,
   signBundle,
   verifyBundle,
-} from './bundle/signed';
-export { cborDecode, cborEncode } from './cbor/cbor';
-export type { CheckinEntry, CheckinMethod } from './checkin/entry';
-export { CHECKIN_METHODS, checkinEntry } from './checkin/entry';
-export { zlibDeflate, zlibInflate } from './compression/zlib';
-export type { CoseAlg, CoseSign1, CoseSigner } from './cose/sign1';
-export { COSE_ALG, parseCoseSign1, signCoseSign1, verifyCoseSign1 } from './cose/sign1';
-export type { HcertClaims } from './cwt/claims';
-export { parseHcertClaims } from './cwt/claims';
-export type { ConformanceOptions, ConformanceStep, Observed } from './dcc/conformance';
+} from './bundle/signed.ts';
+export { cborDecode, cborEncode } from './cbor/cbor.ts';
+export type { CheckinEntry, CheckinMethod } from './checkin/entry.ts';
+export { CHECKIN_METHODS, checkinEntry } from './checkin/entry.ts';
+export { zlibDeflate, zlibInflate } from './compression/zlib.ts';
+export type { CoseAlg, CoseSign1, CoseSigner } from './cose/sign1.ts';
+export { COSE_ALG, parseCoseSign1, signCoseSign1, verifyCoseSign1 } from './cose/sign1.ts';
+export type { HcertClaims } from './cwt/claims.ts';
+export { parseHcertClaims } from './cwt/claims.ts';
+export type { ConformanceOptions, ConformanceStep, Observed } from './dcc/conformance.ts';
 export {
   CONFORMANCE_STEPS,
   conformanceMismatches,
   observeConformanceFile,
   parseSuiteTime,
-} from './dcc/conformance';
-export type { DecodedHc1, EncodeHc1Options, Hc1Signer, VerifyHc1Options } from './dcc/hc1';
-export { decodeHc1, encodeHc1, HC1_PREFIX, unprefixHc1, verifyHc1, verifyHcertCose } from './dcc/hc1';
-export type { Hcert } from './dcc/hcert';
-export { hcertHolder, hcertType, personName } from './dcc/hcert';
-export type { SchemaSet } from './dcc/schema';
-export { pickSchemaVersion, validateHcertSchema } from './dcc/schema';
-export type { TrustedDsc } from './dcc/trust-list';
-export { DscTrustList } from './dcc/trust-list';
-export type { ValueSets } from './dcc/valuesets';
-export { valueSetProblems, valueSetsFromFiles } from './dcc/valuesets';
-export { base45Decode, base45Encode } from './encoding/base45';
-export { base64urlToBytes, bytesToBase64url } from './encoding/base64url';
-export { base64ToBytes, bytesToBase64, bytesToHex, hexToBytes } from './encoding/bytes';
+} from './dcc/conformance.ts';
+export type { DecodedHc1, EncodeHc1Options, Hc1Signer, VerifyHc1Options } from './dcc/hc1.ts';
+export { decodeHc1, encodeHc1, HC1_PREFIX, unprefixHc1, verifyHc1, verifyHcertCose } from './dcc/hc1.ts';
+export type { Hcert } from './dcc/hcert.ts';
+export { hcertHolder, hcertType, personName } from './dcc/hcert.ts';
+export type { SchemaSet } from './dcc/schema.ts';
+export { pickSchemaVersion, validateHcertSchema } from './dcc/schema.ts';
+export type { TrustedDsc } from './dcc/trust-list.ts';
+export { DscTrustList } from './dcc/trust-list.ts';
+export type { ValueSets } from './dcc/valuesets.ts';
+export { valueSetProblems, valueSetsFromFiles } from './dcc/valuesets.ts';
+export { base45Decode, base45Encode } from './encoding/base45.ts';
+export { base64urlToBytes, bytesToBase64url } from './encoding/base64url.ts';
+export { base64ToBytes, bytesToBase64, bytesToHex, hexToBytes } from './encoding/bytes.ts';
 export type {
   BundleErrorCode,
   CborErrorCode,
@@ -73,7 +73,7 @@ export type {
   ShcWarningCode,
   TrustErrorCode,
   X509ErrorCode,
-} from './errors';
+} from './errors.ts';
 export {
   BUNDLE_ERROR_CODES,
   CBOR_ERROR_CODES,
@@ -95,21 +95,21 @@ export {
   SHC_WARNING_CODES,
   TRUST_ERROR_CODES,
   X509_ERROR_CODES,
-} from './errors';
-export { jwkThumbprint } from './jwk/thumbprint';
-export type { ParsedJws } from './jws/compact';
+} from './errors.ts';
+export { jwkThumbprint } from './jwk/thumbprint.ts';
+export type { ParsedJws } from './jws/compact.ts';
 export {
   inflatePayload,
   MAX_INFLATED_BYTES,
   parseCompactJws,
   verifyCompactJwsSignature,
-} from './jws/compact';
+} from './jws/compact.ts';
 export type {
   DecodedPresentation,
   DeviceBindingInput,
   PresentationInput,
   VerifyPresentationOptions,
-} from './presentation/glp1';
+} from './presentation/glp1.ts';
 export {
   certificateHash,
   createPresentation,
@@ -122,10 +122,17 @@ export {
   signDeviceBinding,
   slotAt,
   verifyPresentation,
-} from './presentation/glp1';
-export { configureSvgRasterizer, isSvg, svgToPng } from './qr/svg';
-export type { QrSymbol, WasmSource } from './qr/zxing';
-export { configureQrReader, configureQrWriter, qrPng, qrSvg, readQrImage, readQrSymbols } from './qr/zxing';
+} from './presentation/glp1.ts';
+export { configureSvgRasterizer, isSvg, svgToPng } from './qr/svg.ts';
+export type { QrSymbol, WasmSource } from './qr/zxing.ts';
+export {
+  configureQrReader,
+  configureQrWriter,
+  qrPng,
+  qrSvg,
+  readQrImage,
+  readQrSymbols,
+} from './qr/zxing.ts';
 export type {
   CertificateType,
   ClinicalSummary,
@@ -134,22 +141,22 @@ export type {
   SignerSummary,
   VerificationReport,
   VerificationStep,
-} from './report';
-export { failedStep, INTERNAL_ERROR_CODE } from './report';
+} from './report.ts';
+export { failedStep, INTERNAL_ERROR_CODE } from './report.ts';
 export type {
   RevocationCheck,
   RevocationContent,
   RevocationHashType,
   RevocationPartition,
-} from './revocation/dcc';
+} from './revocation/dcc.ts';
 export {
   buildRevocationPartition,
   hcertUci,
   REVOCATION_HASH_TYPES,
   RevocationList,
   revocationHashes,
-} from './revocation/dcc';
-export type { ExtractedShc, ShcClaims, ShcForm, VerifyShcOptions } from './shc/card';
+} from './revocation/dcc.ts';
+export type { ExtractedShc, ShcClaims, ShcForm, VerifyShcOptions } from './shc/card.ts';
 export {
   extractShcJws,
   HEALTH_CARD_TYPE,
@@ -160,10 +167,10 @@ export {
   shcQrSymbolWarnings,
   verifyShc,
   verifyShcText,
-} from './shc/card';
-export type { FhirBundleCheck } from './shc/fhir';
-export { checkFhirBundle, minimizeFhirBundle } from './shc/fhir';
-export type { ShcCardInput, ShcSigningKey } from './shc/issue';
+} from './shc/card.ts';
+export type { FhirBundleCheck } from './shc/fhir.ts';
+export { checkFhirBundle, minimizeFhirBundle } from './shc/fhir.ts';
+export type { ShcCardInput, ShcSigningKey } from './shc/issue.ts';
 export {
   crlDocument,
   generateShcSigningKey,
@@ -172,11 +179,11 @@ export {
   shcQrText,
   shcSigningKeyFromJwk,
   signShc,
-} from './shc/issue';
-export type { ShcChunk } from './shc/numeric';
-export { jwsToNumeric, numericToJws, parseShcQrText, shcNumeric, shcQrToJws } from './shc/numeric';
-export type { RevocationStatus, ShcCrl, ShcCrlProblemCode, ShcIssuer, ShcJwk } from './shc/trust';
-export { checkIssuerKey, crlProblem, parseShcCrl, revocationStatus, ShcTrustStore } from './shc/trust';
-export { checkX5c } from './shc/x5c';
-export type { Dsc, EkuPolicy } from './x509/dsc';
-export { computeKid, DCC_EKU, dscMaySign, parseDsc } from './x509/dsc';
+} from './shc/issue.ts';
+export type { ShcChunk } from './shc/numeric.ts';
+export { jwsToNumeric, numericToJws, parseShcQrText, shcNumeric, shcQrToJws } from './shc/numeric.ts';
+export type { RevocationStatus, ShcCrl, ShcCrlProblemCode, ShcIssuer, ShcJwk } from './shc/trust.ts';
+export { checkIssuerKey, crlProblem, parseShcCrl, revocationStatus, ShcTrustStore } from './shc/trust.ts';
+export { checkX5c } from './shc/x5c.ts';
+export type { Dsc, EkuPolicy } from './x509/dsc.ts';
+export { computeKid, DCC_EKU, dscMaySign, parseDsc } from './x509/dsc.ts';

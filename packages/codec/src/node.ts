@@ -7,10 +7,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SchemaSet } from './dcc/schema';
-import { type ValueSets, valueSetsFromFiles } from './dcc/valuesets';
-import { configureSvgRasterizer } from './qr/svg';
-import { configureQrReader, configureQrWriter } from './qr/zxing';
+import type { SchemaSet } from './dcc/schema.ts';
+import { type ValueSets, valueSetsFromFiles } from './dcc/valuesets.ts';
+import { configureSvgRasterizer } from './qr/svg.ts';
+import { configureQrReader, configureQrWriter } from './qr/zxing.ts';
 
 const require = createRequire(import.meta.url);
 

@@ -1,5 +1,5 @@
 /** The verification report shared by every credential format (HC1, SHC, presentation QR), and its step helpers. */
-import { isGreenlightError, type ReportErrorCode } from './errors';
+import { isGreenlightError, type ReportErrorCode } from './errors.ts';
 
 export type CredentialFormat = 'hc1' | 'shc' | 'presentation';
 

@@ -1,15 +1,15 @@
 /** Test fixtures: a self-signed DSC with a generated key, made at run time with @peculiar/x509. */
 import 'reflect-metadata';
 import { ExtendedKeyUsageExtension, X509CertificateGenerator } from '@peculiar/x509';
-import type { CoseSigner } from '../src/cose/sign1';
-import { DscTrustList } from '../src/dcc/trust-list';
+import type { CoseSigner } from '../src/cose/sign1.ts';
+import { DscTrustList } from '../src/dcc/trust-list.ts';
 import {
   exportDevicePublicKey,
   generateDeviceKey,
   hc1CoseBytes,
   signDeviceBinding,
-} from '../src/presentation/glp1';
-import { computeKid } from '../src/x509/dsc';
+} from '../src/presentation/glp1.ts';
+import { computeKid } from '../src/x509/dsc.ts';
 
 export const SAMPLE_HCERT = {
   ver: '1.3.0',

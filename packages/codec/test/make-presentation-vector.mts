@@ -4,15 +4,15 @@
  * committed one is what `glp1.test.ts` checks. Run: `node --conditions=source --import tsx packages/codec/test/make-presentation-vector.mts`.
  */
 import { writeFileSync } from 'node:fs';
-import { encodeHc1 } from '../src/dcc/hc1';
-import { bytesToBase64, bytesToHex } from '../src/encoding/bytes';
+import { encodeHc1 } from '../src/dcc/hc1.ts';
+import { bytesToBase64, bytesToHex } from '../src/encoding/bytes.ts';
 import {
   createPresentation,
   exportDevicePublicKey,
   hc1CoseBytes,
   signDeviceBinding,
-} from '../src/presentation/glp1';
-import { makeDsc, SAMPLE_HCERT } from './dcc-fixtures';
+} from '../src/presentation/glp1.ts';
+import { makeDsc, SAMPLE_HCERT } from './dcc-fixtures.ts';
 
 const dsc = await makeDsc();
 const hc1 = await encodeHc1(SAMPLE_HCERT, {

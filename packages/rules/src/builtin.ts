@@ -19,8 +19,8 @@ import vrkr0003 from '../policies/kr/VR-KR-0003.json' with { type: 'json' };
 import vrkr0004 from '../policies/kr/VR-KR-0004.json' with { type: 'json' };
 import vrkr0005 from '../policies/kr/VR-KR-0005.json' with { type: 'json' };
 import vrkr0006 from '../policies/kr/VR-KR-0006.json' with { type: 'json' };
-import { type Policy, parsePolicy } from './policy';
-import { rulesError } from './rule';
+import { type Policy, parsePolicy } from './policy.ts';
+import { rulesError } from './rule.ts';
 
 /** The Korean pass policy (policies/kr/): rules, the accepted-vaccine value set and the venue categories. */
 export const krPolicy: Policy = parsePolicy({

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluate } from 'certlogic-js';
 import { describe, expect, it } from 'vitest';
-import { testdataPath } from '../../../test/support/testdata';
+import { testdataPath } from '../../../test/support/testdata.ts';
 
 interface SuiteFile {
   name: string;

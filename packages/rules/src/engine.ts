@@ -1,9 +1,9 @@
 /** Business-rule evaluation as the EU DCC apps did it: select the rules that apply, evaluate each with certlogic-js. */
 import { evaluate } from 'certlogic-js';
 import { isFalsy, isTruthy } from 'certlogic-js/dist/internals.js';
-import { dobEarliest, isoSeconds, kstDate, kstDayStart } from './kst';
-import type { BusinessRule, RuleCertificateType, RuleType } from './rule';
-import { rulesError } from './rule';
+import { dobEarliest, isoSeconds, kstDate, kstDayStart } from './kst.ts';
+import type { BusinessRule, RuleCertificateType, RuleType } from './rule.ts';
+import { rulesError } from './rule.ts';
 
 export type CertificateKind = Exclude<RuleCertificateType, 'General'>;
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { base64ToBytes, DscTrustList, decodeHc1, verifyHc1 } from '@greenlight/codec';
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy, krPolicy } from './index';
+import { evaluatePolicy, krPolicy } from './index.ts';
 
 const vector = JSON.parse(
   readFileSync(new URL('../../../docs/vectors/exemption-v1.json', import.meta.url), 'utf8'),

@@ -1,7 +1,7 @@
-export { BUILTIN_POLICIES, krPolicy, loadBuiltinPolicy } from './builtin';
-export { REASON_CATALOG, reasonWords } from './decide/catalog';
-export { decide } from './decide/decide';
-export { hcertFromShc, productOfShcCode } from './decide/shc-mapping';
+export { BUILTIN_POLICIES, krPolicy, loadBuiltinPolicy } from './builtin.ts';
+export { REASON_CATALOG, reasonWords } from './decide/catalog.ts';
+export { decide } from './decide/decide.ts';
+export { hcertFromShc, productOfShcCode } from './decide/shc-mapping.ts';
 export type {
   BundleInForce,
   Decision,
@@ -12,9 +12,9 @@ export type {
   DecisionStep,
   DecisionVerdict,
   Words,
-} from './decide/types';
-export { validityOf } from './decide/validity';
-export type { CertificateKind, ExternalFacts, RuleOutcome, RuleResult, SelectionCriteria } from './engine';
+} from './decide/types.ts';
+export { validityOf } from './decide/validity.ts';
+export type { CertificateKind, ExternalFacts, RuleOutcome, RuleResult, SelectionCriteria } from './engine.ts';
 export {
   CERTIFICATE_KEYS,
   certificateTypeOf,
@@ -22,8 +22,8 @@ export {
   evaluateRule,
   externalParameters,
   selectRules,
-} from './engine';
-export { dayIso, dobEarliest, kstDate, kstDay, kstDayStart } from './kst';
+} from './engine.ts';
+export { dayIso, dobEarliest, kstDate, kstDay, kstDayStart } from './kst.ts';
 export type {
   EvaluationInput,
   Policy,
@@ -32,9 +32,9 @@ export type {
   ReasonCode,
   VenueCategory,
   Verdict,
-} from './policy';
-export { evaluatePolicy, parsePolicy } from './policy';
-export type { BusinessRule, RuleCertificateType, RulesErrorCode, RuleType } from './rule';
-export { RULES_ERROR_CODES, rulesError, validateRule } from './rule';
-export type { PublicationKeys } from './store';
-export { RulesStore } from './store';
+} from './policy.ts';
+export { evaluatePolicy, parsePolicy } from './policy.ts';
+export type { BusinessRule, RuleCertificateType, RulesErrorCode, RuleType } from './rule.ts';
+export { RULES_ERROR_CODES, rulesError, validateRule } from './rule.ts';
+export type { PublicationKeys } from './store.ts';
+export { RulesStore } from './store.ts';

@@ -6,7 +6,7 @@
 import { isGreenlightError } from '@greenlight/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy, krPolicy, type Verdict } from './index';
+import { evaluatePolicy, krPolicy, type Verdict } from './index.ts';
 
 const base = { ver: '1.3.0', nam: { fn: 'Kim', gn: 'Minji', fnt: 'KIM', gnt: 'MINJI' }, dob: '1985-04-12' };
 const vaccination = (v: Record<string, unknown>) => ({

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dayIso, kstDate, kstDay } from './kst';
+import { dayIso, kstDate, kstDay } from './kst.ts';
 
 describe('KST days', () => {
   it('turns at 15:00 UTC (00:00 KST)', () => {

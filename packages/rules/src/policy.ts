@@ -6,8 +6,8 @@ import {
   externalParameters,
   type RuleResult,
   selectRules,
-} from './engine';
-import { type BusinessRule, rulesError, validateRule } from './rule';
+} from './engine.ts';
+import { type BusinessRule, rulesError, validateRule } from './rule.ts';
 
 export interface VenueCategory {
   /** A guest who does not pass may still eat alone: `solo-only` instead of `fail`. */

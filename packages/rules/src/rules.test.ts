@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleSigningKey, isGreenlightError, signBundle } from '@greenlight/codec';
 import { describe, expect, it } from 'vitest';
-import { testdataPath } from '../../../test/support/testdata';
-import { evaluateRule, krPolicy, parsePolicy, RulesStore, selectRules, validateRule } from './index';
+import { testdataPath } from '../../../test/support/testdata.ts';
+import { evaluateRule, krPolicy, parsePolicy, RulesStore, selectRules, validateRule } from './index.ts';
 
 const rule = (overrides: Record<string, unknown> = {}) => ({
   Identifier: 'VR-KR-9001',

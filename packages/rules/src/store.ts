@@ -1,6 +1,6 @@
 /** The rules an app has in force: a signed rules bundle replaces them only when it verifies and its policy is valid. */
 import { BundleSlot, type GreenlightError } from '@greenlight/codec';
-import { type Policy, parsePolicy } from './policy';
+import { type Policy, parsePolicy } from './policy.ts';
 
 /** The publication public keys (JWKs with kid), in the shape the codec's bundle verifier takes. */
 export type PublicationKeys = ConstructorParameters<typeof BundleSlot>[1];

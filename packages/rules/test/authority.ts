@@ -19,9 +19,9 @@ import {
   shcQrText,
   signShc,
 } from '@greenlight/codec';
-import { bindDevice, makeDsc } from '../../codec/test/dcc-fixtures';
-import { krPolicy } from '../src/builtin';
-import type { DecisionBundles } from '../src/decide/types';
+import { bindDevice, makeDsc } from '../../codec/test/dcc-fixtures.ts';
+import { krPolicy } from '../src/builtin.ts';
+import type { DecisionBundles } from '../src/decide/types.ts';
 
 export const SHC_ISSUER = 'https://greenlight.example/shc';
 

@@ -1,8 +1,8 @@
 /** The decide() vector format (test/vectors/decide/*.json) and the bundles a vector is checked against. */
 import { DscTrustList, RevocationList, ShcTrustStore } from '@greenlight/codec';
-import { loadBuiltinPolicy } from '../src/builtin';
-import type { DecisionBundles, DecisionContext, DecisionVerdict } from '../src/decide/types';
-import type { Verdict } from '../src/policy';
+import { loadBuiltinPolicy } from '../src/builtin.ts';
+import type { DecisionBundles, DecisionContext, DecisionVerdict } from '../src/decide/types.ts';
+import type { Verdict } from '../src/policy.ts';
 
 export interface DecideVector {
   description: string;

@@ -6,8 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { bytesToBase64 } from '@greenlight/codec';
-import { decide } from '../src/decide/decide';
-import type { DecisionContext } from '../src/decide/types';
+import { decide } from '../src/decide/decide.ts';
+import type { DecisionContext } from '../src/decide/types.ts';
 import {
   hcertOf,
   makeAuthority,
@@ -16,8 +16,8 @@ import {
   revocationContentFor,
   shcOf,
   signHcert,
-} from './authority';
-import { bundlesFromVector, type DecideVector } from './decide-vectors';
+} from './authority.ts';
+import { bundlesFromVector, type DecideVector } from './decide-vectors.ts';
 
 const NOW = '2022-02-15T03:00:00Z';
 const ISSUED = '2022-02-15T00:00:00Z';

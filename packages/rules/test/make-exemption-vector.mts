@@ -6,8 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { bytesToBase64, encodeHc1 } from '@greenlight/codec';
-import { makeDsc } from '../../codec/test/dcc-fixtures';
-import { evaluatePolicy, krPolicy } from '../src/index';
+import { makeDsc } from '../../codec/test/dcc-fixtures.ts';
+import { evaluatePolicy, krPolicy } from '../src/index.ts';
 
 const hcert = {
   ver: '1.3.0',

@@ -12,14 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
-import { migrate } from '../src/db/migrate';
-import { openPglite } from '../src/db/pglite';
-import { openPostgres } from '../src/db/postgres';
-import type { Db } from '../src/db/types';
-import { importRegistryFile } from '../src/registry/import';
-import { checkRow, type REGISTRY_COLUMNS, type RowFields } from '../src/registry/record';
-import { prng } from '../src/seed/seed';
-import { createPostgresDatabase } from '../test/databases';
+import { migrate } from '../src/db/migrate.ts';
+import { openPglite } from '../src/db/pglite.ts';
+import { openPostgres } from '../src/db/postgres.ts';
+import type { Db } from '../src/db/types.ts';
+import { importRegistryFile } from '../src/registry/import.ts';
+import { checkRow, type REGISTRY_COLUMNS, type RowFields } from '../src/registry/record.ts';
+import { prng } from '../src/seed/seed.ts';
+import { createPostgresDatabase } from '../test/databases.ts';
 
 const { values } = parseArgs({
   options: {

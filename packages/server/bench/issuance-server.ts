@@ -3,13 +3,13 @@
  * on a prepared database, plus one bench-only route that hands the load generator the one-time codes the
  * development sender would print. Reads DATABASE_URL (or GREENLIGHT_DATA_DIR) and PORT; prints "ready <url>".
  */
-import { buildApp } from '../src/app';
-import { MemoryQuotaCounter } from '../src/auth/quota';
-import { readConfig } from '../src/config';
-import { openDb } from '../src/db/open';
-import type { OtpSender } from '../src/holders/otp';
-import { KeyStore } from '../src/keys/store';
-import { CheckinTokens } from '../src/tokens';
+import { buildApp } from '../src/app.ts';
+import { MemoryQuotaCounter } from '../src/auth/quota.ts';
+import { readConfig } from '../src/config.ts';
+import { openDb } from '../src/db/open.ts';
+import type { OtpSender } from '../src/holders/otp.ts';
+import { KeyStore } from '../src/keys/store.ts';
+import { CheckinTokens } from '../src/tokens/index.ts';
 
 const SECRET = process.env.BENCH_SECRET ?? 'bench-secret-bench-secret-bench-secret-0';
 const db = await openDb({

@@ -15,14 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
-import { migrate } from '../src/db/migrate';
-import { openPglite } from '../src/db/pglite';
-import { openPostgres } from '../src/db/postgres';
-import type { Db } from '../src/db/types';
-import { runIssuance } from '../src/issuance/job';
-import { KeyStore } from '../src/keys/store';
-import { seedDemo } from '../src/seed/seed';
-import { createPostgresDatabase } from '../test/databases';
+import { migrate } from '../src/db/migrate.ts';
+import { openPglite } from '../src/db/pglite.ts';
+import { openPostgres } from '../src/db/postgres.ts';
+import type { Db } from '../src/db/types.ts';
+import { runIssuance } from '../src/issuance/job.ts';
+import { KeyStore } from '../src/keys/store.ts';
+import { seedDemo } from '../src/seed/seed.ts';
+import { createPostgresDatabase } from '../test/databases.ts';
 
 const { values } = parseArgs({
   options: {

@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { buildApp } from '../src/app';
-import { createVenueDevice } from '../src/auth/devices';
-import { migrate } from '../src/db/migrate';
-import { openDb } from '../src/db/open';
+import { buildApp } from '../src/app.ts';
+import { createVenueDevice } from '../src/auth/devices.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { openDb } from '../src/db/open.ts';
 
 const { values } = parseArgs({
   options: {

@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPostgresDatabase } from '../test/databases';
-import { freePort, stopProcess, waitForOutput } from '../test/processes';
+import { createPostgresDatabase } from '../test/databases.ts';
+import { freePort, stopProcess, waitForOutput } from '../test/processes.ts';
 
 const SERVER = fileURLToPath(new URL('./surge-server.ts', import.meta.url));
 const CLI = fileURLToPath(new URL('../../cli/bin/greenlight.js', import.meta.url));

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, type TestDb, testDb } from '../test/databases';
-import { buildApp } from './app';
+import { DB_KINDS, type TestDb, testDb } from '../test/databases.ts';
+import { buildApp } from './app.ts';
 
 describe.each(DB_KINDS)('app (%s)', (kind) => {
   let t: TestDb;

@@ -6,30 +6,30 @@ import Fastify, {
   type FastifyInstance,
   type FastifyServerOptions,
 } from 'fastify';
-import { auth } from './auth/plugin';
-import type { QuotaCounter } from './auth/quota';
-import type { Db } from './db/types';
-import { codeOfStatus, ERRORS, isServerError, ServerError } from './errors';
-import type { OtpSender } from './holders/otp';
-import type { KeyStore } from './keys/store';
-import { appsPlugin } from './plugins/apps';
-import { dbPlugin } from './plugins/db';
-import { metricsPlugin } from './plugins/metrics';
-import { openapiPlugin } from './plugins/openapi';
-import { publicationPlugin } from './plugins/publication';
-import { bundleRoutes } from './routes/bundles';
-import { type CheckinConfig, checkinRoutes } from './routes/checkins';
-import { deskRoutes } from './routes/desk';
-import { deviceRoutes } from './routes/devices';
-import { healthRoutes } from './routes/health';
-import { holderRoutes } from './routes/holders';
-import { investigationRoutes } from './routes/investigations';
-import { keyRoutes } from './routes/keys';
-import { type OutageConfig, outageRoutes } from './routes/outages';
-import { partnerRoutes } from './routes/partners';
-import { ErrorBody } from './routes/schemas';
-import { venueRoutes } from './routes/venues';
-import type { CheckinTokens } from './tokens';
+import { auth } from './auth/plugin.ts';
+import type { QuotaCounter } from './auth/quota.ts';
+import type { Db } from './db/types.ts';
+import { codeOfStatus, ERRORS, isServerError, ServerError } from './errors.ts';
+import type { OtpSender } from './holders/otp.ts';
+import type { KeyStore } from './keys/store.ts';
+import { appsPlugin } from './plugins/apps.ts';
+import { dbPlugin } from './plugins/db.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
+import { openapiPlugin } from './plugins/openapi.ts';
+import { publicationPlugin } from './plugins/publication.ts';
+import { bundleRoutes } from './routes/bundles.ts';
+import { type CheckinConfig, checkinRoutes } from './routes/checkins.ts';
+import { deskRoutes } from './routes/desk.ts';
+import { deviceRoutes } from './routes/devices.ts';
+import { healthRoutes } from './routes/health.ts';
+import { holderRoutes } from './routes/holders.ts';
+import { investigationRoutes } from './routes/investigations.ts';
+import { keyRoutes } from './routes/keys.ts';
+import { type OutageConfig, outageRoutes } from './routes/outages.ts';
+import { partnerRoutes } from './routes/partners.ts';
+import { ErrorBody } from './routes/schemas.ts';
+import { venueRoutes } from './routes/venues.ts';
+import type { CheckinTokens } from './tokens/index.ts';
 
 export interface AppOptions {
   /** A migrated database (`migrate(db)` first: the app never migrates). */

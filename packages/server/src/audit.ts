@@ -1,5 +1,5 @@
 /** The one writer of `audit_log`, the append-only record of every staff, partner, key and investigation action. */
-import type { Db } from './db/types';
+import type { Db } from './db/types.ts';
 
 export interface AuditEntry {
   /** Who acted: a staff login, `partner:<clientId>`, `holder:<personId>` or `system`. */

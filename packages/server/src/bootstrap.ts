@@ -3,16 +3,16 @@
  * tokens and venue device credentials) and bulk issuance. Also the migrated database of the CLI commands.
  */
 import type { Logger } from 'pino';
-import { createVenueDevice } from './auth/devices';
-import { createStaffToken } from './auth/staff';
-import type { ServerConfig } from './config';
-import { migrate } from './db/migrate';
-import { openDb } from './db/open';
-import type { Db } from './db/types';
-import { runIssuance } from './issuance/job';
-import { KeyStore } from './keys/store';
-import { isRegistryEmpty, type SeedResult, seedDemo } from './seed/seed';
-import { allVenues } from './venues/directory';
+import { createVenueDevice } from './auth/devices.ts';
+import { createStaffToken } from './auth/staff.ts';
+import type { ServerConfig } from './config.ts';
+import { migrate } from './db/migrate.ts';
+import { openDb } from './db/open.ts';
+import type { Db } from './db/types.ts';
+import { runIssuance } from './issuance/job.ts';
+import { KeyStore } from './keys/store.ts';
+import { isRegistryEmpty, type SeedResult, seedDemo } from './seed/seed.ts';
+import { allVenues } from './venues/directory.ts';
 
 export function describeSeed(seed: SeedResult): string {
   const lines = [

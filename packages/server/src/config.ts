@@ -1,7 +1,7 @@
 /** The one config reader: every setting of the server comes from the environment through `readConfig`. */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ServerError } from './errors';
+import { ServerError } from './errors.ts';
 
 export interface ServerConfig {
   port: number;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { codeOfStatus, ERRORS, ServerError, type ServerErrorCode } from './errors';
+import { codeOfStatus, ERRORS, ServerError, type ServerErrorCode } from './errors.ts';
 
 /** The rows of the README's "Error codes" table: code → HTTP status. */
 function documentedCodes(): Map<string, number> {

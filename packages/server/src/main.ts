@@ -2,15 +2,15 @@
 
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
-import { buildApp } from './app';
-import { MemoryQuotaCounter, RedisQuotaCounter } from './auth/quota';
-import { bootstrap } from './bootstrap';
-import { readConfig, type ServerConfig } from './config';
-import { openDb } from './db/open';
-import { ServerError } from './errors';
-import { ConsoleOtpSender } from './holders/otp';
-import type { KeyStore } from './keys/store';
-import { CheckinTokens } from './tokens';
+import { buildApp } from './app.ts';
+import { MemoryQuotaCounter, RedisQuotaCounter } from './auth/quota.ts';
+import { bootstrap } from './bootstrap.ts';
+import { readConfig, type ServerConfig } from './config.ts';
+import { openDb } from './db/open.ts';
+import { ServerError } from './errors.ts';
+import { ConsoleOtpSender } from './holders/otp.ts';
+import type { KeyStore } from './keys/store.ts';
+import { CheckinTokens } from './tokens/index.ts';
 
 export interface RunningServer {
   url: string;

@@ -1,11 +1,11 @@
 /** Test support: the app with the authority's routes (publication, holders, desk, partners) on a test database. */
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/app';
-import { MemoryQuotaCounter } from '../src/auth/quota';
-import type { Db } from '../src/db/types';
-import { ConsoleOtpSender, type OtpSender } from '../src/holders/otp';
-import type { KeyStore } from '../src/keys/store';
-import { CheckinTokens } from '../src/tokens';
+import { buildApp } from '../src/app.ts';
+import { MemoryQuotaCounter } from '../src/auth/quota.ts';
+import type { Db } from '../src/db/types.ts';
+import { ConsoleOtpSender, type OtpSender } from '../src/holders/otp.ts';
+import type { KeyStore } from '../src/keys/store.ts';
+import { CheckinTokens } from '../src/tokens/index.ts';
 
 export const TEST_SHC_ISSUER = 'https://greenlight.example';
 

@@ -1,9 +1,9 @@
 /** Test support: the app with test settings for the check-in plugins (no timers, a fixed token secret). */
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/app';
-import type { Db } from '../src/db/types';
-import type { CheckinConfig } from '../src/routes/checkins';
-import { CheckinTokens } from '../src/tokens';
+import { buildApp } from '../src/app.ts';
+import type { Db } from '../src/db/types.ts';
+import type { CheckinConfig } from '../src/routes/checkins.ts';
+import { CheckinTokens } from '../src/tokens/index.ts';
 
 export const TEST_TOKEN_SECRET = 'test-checkin-token-secret-0123456789abcdef';
 

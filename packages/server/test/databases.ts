@@ -1,10 +1,10 @@
 /** Test databases: a fresh in-memory PGlite, and a fresh PostgreSQL database per call (dropped on release). */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrate } from '../src/db/migrate';
-import { openPglite } from '../src/db/pglite';
-import { openPostgres, type PostgresOptions } from '../src/db/postgres';
-import type { Db } from '../src/db/types';
+import { migrate } from '../src/db/migrate.ts';
+import { openPglite } from '../src/db/pglite.ts';
+import { openPostgres, type PostgresOptions } from '../src/db/postgres.ts';
+import type { Db } from '../src/db/types.ts';
 
 /** The machine's PostgreSQL; tests create and drop their own databases in it, never touch others. */
 export const TEST_PG_ADMIN_URL =

@@ -21,8 +21,8 @@ import {
   signShc,
 } from '@greenlight/codec';
 import { krPolicy } from '@greenlight/rules';
-import { bindDevice, makeDsc, SAMPLE_HCERT } from '../../../packages/codec/test/dcc-fixtures';
-import { bodyOf, json } from './browser';
+import { bindDevice, makeDsc, SAMPLE_HCERT } from '../../../packages/codec/test/dcc-fixtures.ts';
+import { bodyOf, json } from './browser.ts';
 
 export const DEVICE_CREDENTIAL = '0123456789abcdef.secret';
 export const VENUE = { id: 'venue-0001', name: '김밥천국 시청점', category: 'restaurant' };

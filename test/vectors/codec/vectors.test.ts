@@ -2,16 +2,16 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { configureNodeQr } from '@greenlight/codec/node';
 import { describe, expect, it } from 'vitest';
-import { configureNodeQr } from '../../../packages/cli/src/support/node-codec';
-import { verifyHc1 } from '../../../packages/codec/src/dcc/hc1';
-import { DscTrustList } from '../../../packages/codec/src/dcc/trust-list';
-import { base64ToBytes } from '../../../packages/codec/src/encoding/bytes';
-import { verifyPresentation } from '../../../packages/codec/src/presentation/glp1';
-import { type QrSymbol, readQrSymbols } from '../../../packages/codec/src/qr/zxing';
-import type { VerificationReport } from '../../../packages/codec/src/report';
-import { type VerifyShcOptions, verifyShcText } from '../../../packages/codec/src/shc/card';
-import { ShcTrustStore } from '../../../packages/codec/src/shc/trust';
+import { verifyHc1 } from '../../../packages/codec/src/dcc/hc1.ts';
+import { DscTrustList } from '../../../packages/codec/src/dcc/trust-list.ts';
+import { base64ToBytes } from '../../../packages/codec/src/encoding/bytes.ts';
+import { verifyPresentation } from '../../../packages/codec/src/presentation/glp1.ts';
+import { type QrSymbol, readQrSymbols } from '../../../packages/codec/src/qr/zxing.ts';
+import type { VerificationReport } from '../../../packages/codec/src/report.ts';
+import { type VerifyShcOptions, verifyShcText } from '../../../packages/codec/src/shc/card.ts';
+import { ShcTrustStore } from '../../../packages/codec/src/shc/trust.ts';
 
 interface Vector {
   description: string;

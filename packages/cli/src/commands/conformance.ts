@@ -4,7 +4,7 @@ import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { conformanceMismatches, observeConformanceFile, readQrImage } from '@greenlight/codec';
 import { configureNodeQr, findDccTestFiles, loadDccSchemas } from '@greenlight/codec/node';
-import type { Command } from '../main';
+import type { Command } from '../main.ts';
 
 const USAGE = 'Usage: greenlight conformance dcc <dir> [--json]';
 

@@ -3,8 +3,8 @@ import 'reflect-metadata';
 import { computeKid, DscTrustList, encodeHc1, verifyHc1 } from '@greenlight/codec';
 import { dccReferenceOptions } from '@greenlight/codec/node';
 import { X509CertificateGenerator } from '@peculiar/x509';
-import type { Command } from '../main';
-import { formatReport } from './verify';
+import type { Command } from '../main.ts';
+import { formatReport } from './verify.ts';
 
 const DEMO_HCERT = {
   ver: '1.3.0',

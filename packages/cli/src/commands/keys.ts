@@ -1,9 +1,9 @@
 /** `greenlight keys`: list the key store, and rotate the DSC or SHC issuer key (published before it signs). */
 import { parseArgs } from 'node:util';
 import { KeyStore, openConfiguredDb, readConfigWithDbFlags } from '@greenlight/server';
-import type { Command } from '../main';
-import { exitForError } from '../support/server-command';
-import { UsageError } from '../support/usage';
+import type { Command } from '../main.ts';
+import { exitForError } from '../support/server-command.ts';
+import { UsageError } from '../support/usage.ts';
 
 const USAGE = `Usage:
   greenlight keys list [--database-url URL] [--data-dir DIR] [--json]

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { keys } from './keys';
-import { registry } from './registry';
+import { keys } from './keys.ts';
+import { registry } from './registry.ts';
 
 const HEADER =
   'external_id,family_name,given_name,birth_date,vaccine,dose_number,series_total,date,country,issuer';

@@ -9,9 +9,9 @@ import {
   readConfigWithDbFlags,
 } from '@greenlight/server';
 import cliProgress from 'cli-progress';
-import type { Command } from '../main';
-import { exitForError } from '../support/server-command';
-import { UsageError } from '../support/usage';
+import type { Command } from '../main.ts';
+import { exitForError } from '../support/server-command.ts';
+import { UsageError } from '../support/usage.ts';
 
 const USAGE = `Usage: greenlight registry import FILE [--format csv|fhir] [--database-url URL] [--data-dir DIR] [--json]
 

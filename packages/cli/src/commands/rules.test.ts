@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../main';
+import { main } from '../main.ts';
 
 const krFolder = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'rules', 'policies', 'kr');
 

@@ -20,8 +20,8 @@ import {
   type PublicationKeys,
   parsePolicy,
 } from '@greenlight/rules';
-import type { Command } from '../main';
-import { readJsonFile, UsageError } from '../support/usage';
+import type { Command } from '../main.ts';
+import { readJsonFile, UsageError } from '../support/usage.ts';
 
 const USAGE = `Usage:
   greenlight rules eval --policy <${BUILTIN_POLICIES.join('|')}|FILE|DIR> --payload FILE [--at ISO8601]

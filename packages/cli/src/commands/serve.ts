@@ -1,7 +1,7 @@
 /** `greenlight serve`: migrate, seed an empty registry, and serve the API until SIGINT or SIGTERM. */
 import { parseArgs } from 'node:util';
 import { closeOnSignals, isServerError, startServer } from '@greenlight/server';
-import type { Command } from '../main';
+import type { Command } from '../main.ts';
 
 const USAGE = `Usage: greenlight serve [--port N] [--host ADDRESS] [--database-url URL] [--data-dir DIR] [--no-seed]
 

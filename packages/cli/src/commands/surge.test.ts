@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../server/src/app';
-import { type TestDb, testDb } from '../../../server/test/databases';
-import { checkTarget, runSurge, surge } from './surge';
+import { buildApp } from '../../../server/src/app.ts';
+import { type TestDb, testDb } from '../../../server/test/databases.ts';
+import { checkTarget, runSurge, surge } from './surge.ts';
 
 describe('greenlight surge', () => {
   let t: TestDb;

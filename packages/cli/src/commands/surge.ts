@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { CheckinEntry } from '@greenlight/codec';
 import { ACK_WAIT_MS, type Db, openPostgres } from '@greenlight/server';
 import { uuidv7 } from 'uuidv7';
-import type { Command } from '../main';
+import type { Command } from '../main.ts';
 
 const USAGE = `Usage: greenlight surge --target URL --rate N --duration S [--venues V] [--batch B]
                        [--database-url URL] [--drain S] [--concurrency C] [--json]

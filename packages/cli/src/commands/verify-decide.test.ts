@@ -26,8 +26,8 @@ import {
   revocationContentFor,
   shcOf,
   signHcert,
-} from '../../../rules/test/authority';
-import { main } from '../main';
+} from '../../../rules/test/authority.ts';
+import { main } from '../main.ts';
 
 const AT = '2022-02-15T03:00:00Z';
 const NOW = new Date(AT);

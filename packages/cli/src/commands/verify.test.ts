@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { bytesToBase64, createPresentation, encodeHc1, qrPng } from '@greenlight/codec';
 import { configureNodeQr } from '@greenlight/codec/node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { testdataPath } from '../../../../test/support/testdata';
-import { bindDevice, makeDsc, SAMPLE_HCERT } from '../../../codec/test/dcc-fixtures';
-import { main } from '../main';
+import { testdataPath } from '../../../../test/support/testdata.ts';
+import { bindDevice, makeDsc, SAMPLE_HCERT } from '../../../codec/test/dcc-fixtures.ts';
+import { main } from '../main.ts';
 
 async function capture(argv: string[]) {
   const out: string[] = [];

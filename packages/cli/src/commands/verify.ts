@@ -15,11 +15,11 @@ import {
 } from '@greenlight/codec';
 import { configureNodeQr, dccReferenceOptions } from '@greenlight/codec/node';
 import { type BundleInForce, type Decision, type DecisionBundles, decide } from '@greenlight/rules';
-import type { Command } from '../main';
-import { readJsonFile, UsageError } from '../support/usage';
-import { isSignedBundleJson, loadPolicyInForce, refuseUnsigned, verifyBundleFile } from './rules';
+import type { Command } from '../main.ts';
+import { readJsonFile, UsageError } from '../support/usage.ts';
+import { isSignedBundleJson, loadPolicyInForce, refuseUnsigned, verifyBundleFile } from './rules.ts';
 
-export { readPublicationKeys } from './rules';
+export { readPublicationKeys } from './rules.ts';
 
 const USAGE = `Usage: greenlight verify <text|@file|-> [--image FILE] [--at ISO8601] [--json] [--lang en|ko]
          EU DCC:  [--dsc BASE64_DER]... [--dsc-list FILE] [--revocation FILE] [--pub KEYS]...

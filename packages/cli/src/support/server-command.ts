@@ -3,7 +3,7 @@
  * that never touch the server (verify, rules) do not load it.
  */
 import { isServerError } from '@greenlight/server';
-import { isUsageError } from './usage';
+import { isUsageError } from './usage.ts';
 
 /** Prints a usage or server error and gives exit code 2; anything else is a bug and is thrown again. */
 export function exitForError(command: string, usage: string, error: unknown): number {

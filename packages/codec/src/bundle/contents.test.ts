@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { makeDsc } from '../../test/dcc-fixtures';
-import { DscTrustList } from '../dcc/trust-list';
-import { bytesToBase64 } from '../encoding/bytes';
-import { crlDocument, generateShcSigningKey, jwksDocument } from '../shc/issue';
-import { ShcTrustStore } from '../shc/trust';
-import { BUNDLE_KINDS, type TrustListContent } from './contents';
-import { bundleSigningKey, signBundle, verifyBundle } from './signed';
+import { makeDsc } from '../../test/dcc-fixtures.ts';
+import { DscTrustList } from '../dcc/trust-list.ts';
+import { bytesToBase64 } from '../encoding/bytes.ts';
+import { crlDocument, generateShcSigningKey, jwksDocument } from '../shc/issue.ts';
+import { ShcTrustStore } from '../shc/trust.ts';
+import { BUNDLE_KINDS, type TrustListContent } from './contents.ts';
+import { bundleSigningKey, signBundle, verifyBundle } from './signed.ts';
 
 describe('bundle contents', () => {
   it('a trust-list content loads into the DSC list and the SHC trust store', async () => {

@@ -2,8 +2,8 @@
  * What each signed bundle carries (docs/bundles.md): the one list of bundle kinds and the content type of each,
  * shared by the publisher (server), the verifiers (apps, CLI) and their tests.
  */
-import type { RevocationContent } from '../revocation/dcc';
-import type { ShcCrl, ShcJwk } from '../shc/trust';
+import type { RevocationContent } from '../revocation/dcc.ts';
+import type { ShcCrl, ShcJwk } from '../shc/trust.ts';
 
 /** The kinds of bundle the authority publishes, in publication order. */
 export const BUNDLE_KINDS = ['trust-list', 'rules', 'revocation'] as const;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { base64urlToBytes, bytesToBase64url } from '../encoding/base64url';
-import { BundleSlot, bundleDigest, bundleSigningKey, signBundle, verifyBundle } from './signed';
+import { base64urlToBytes, bytesToBase64url } from '../encoding/base64url.ts';
+import { BundleSlot, bundleDigest, bundleSigningKey, signBundle, verifyBundle } from './signed.ts';
 
 async function newKey() {
   const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [

@@ -3,10 +3,10 @@
  * flattened JWS (RFC 7515 §7.2.2, ES256) over `{kind, version, issuedAt, content}`. Apps verify before use.
  */
 import { exportJWK, FlattenedSign, flattenedVerify, importJWK, type JWK } from 'jose';
-import { base64urlToBytes, bytesToBase64url } from '../encoding/base64url';
-import { type BundleErrorCode, GreenlightError } from '../errors';
-import { jwkThumbprint } from '../jwk/thumbprint';
-import { BUNDLE_KINDS, type BundleKind } from './contents';
+import { base64urlToBytes, bytesToBase64url } from '../encoding/base64url.ts';
+import { type BundleErrorCode, GreenlightError } from '../errors.ts';
+import { jwkThumbprint } from '../jwk/thumbprint.ts';
+import { BUNDLE_KINDS, type BundleKind } from './contents.ts';
 
 export const BUNDLE_TYP = 'greenlight-bundle+json';
 

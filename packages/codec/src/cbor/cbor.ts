@@ -1,6 +1,6 @@
 /** CBOR (RFC 8949) through cbor-x, configured for COSE: maps stay Maps so integer keys survive. */
 import { Decoder, Encoder, Tag } from 'cbor-x';
-import { GreenlightError } from '../errors';
+import { GreenlightError } from '../errors.ts';
 
 const decoder = new Decoder({ mapsAsObjects: false, useRecords: false } as ConstructorParameters<
   typeof Decoder

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHECKIN_METHODS, checkinEntry } from './entry';
+import { CHECKIN_METHODS, checkinEntry } from './entry.ts';
 
 describe('check-in entry', () => {
   it('has the three methods of docs/checkins.md', () => {

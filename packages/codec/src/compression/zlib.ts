@@ -1,6 +1,6 @@
 /** zlib (RFC 1950) deflate and inflate for HC1, with a cap against decompression bombs. */
 import { unzlibSync, zlibSync } from 'fflate';
-import { GreenlightError } from '../errors';
+import { GreenlightError } from '../errors.ts';
 
 /** HC1 payloads fit in one QR code; anything inflating past this is hostile. */
 export const MAX_INFLATED_BYTES = 64 * 1024;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cborEncode } from '../cbor/cbor';
-import { sigStructure } from './sign1';
+import { cborEncode } from '../cbor/cbor.ts';
+import { sigStructure } from './sign1.ts';
 
 describe('Sig_structure', () => {
   it('is byte for byte the CBOR encoding of ["Signature1", protected, h"", payload] at every length class', () => {

@@ -1,7 +1,7 @@
 /** COSE_Sign1 (RFC 9052) for ES256 and PS256: parse, verify and sign, tagged (18) or untagged. */
-import { cborDecode, cborEncode, Tag } from '../cbor/cbor';
-import { exactBytes } from '../encoding/bytes';
-import { type CoseErrorCode, GreenlightError } from '../errors';
+import { cborDecode, cborEncode, Tag } from '../cbor/cbor.ts';
+import { exactBytes } from '../encoding/bytes.ts';
+import { type CoseErrorCode, GreenlightError } from '../errors.ts';
 
 export const COSE_ALG = { ES256: -7, PS256: -37 } as const;
 export type CoseAlg = keyof typeof COSE_ALG;

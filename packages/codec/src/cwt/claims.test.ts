@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cborEncode } from '../cbor/cbor';
-import { parseHcertClaims } from './claims';
+import { cborEncode } from '../cbor/cbor.ts';
+import { parseHcertClaims } from './claims.ts';
 
 const claims = (exp: unknown) =>
   cborEncode(

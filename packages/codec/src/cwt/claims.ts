@@ -1,6 +1,6 @@
 /** CWT claims (RFC 8392) as HCERT uses them: 1 iss, 4 exp, 6 iat, -260 → 1 → the HCERT payload. */
-import { cborDecode, cborToJson } from '../cbor/cbor';
-import { type CwtErrorCode, GreenlightError } from '../errors';
+import { cborDecode, cborToJson } from '../cbor/cbor.ts';
+import { type CwtErrorCode, GreenlightError } from '../errors.ts';
 
 export interface HcertClaims {
   issuer: string | undefined;

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { testdataPath } from '../../../../test/support/testdata';
-import { base64ToBytes } from '../encoding/bytes';
-import { configureNodeQr, findDccTestFiles, loadDccSchemas } from '../node';
-import { readQrImage } from '../qr/zxing';
-import { conformanceMismatches, observeConformanceFile, parseSuiteTime } from './conformance';
-import { verifyHc1 } from './hc1';
-import { DscTrustList } from './trust-list';
+import { testdataPath } from '../../../../test/support/testdata.ts';
+import { base64ToBytes } from '../encoding/bytes.ts';
+import { configureNodeQr, findDccTestFiles, loadDccSchemas } from '../node.ts';
+import { readQrImage } from '../qr/zxing.ts';
+import { conformanceMismatches, observeConformanceFile, parseSuiteTime } from './conformance.ts';
+import { verifyHc1 } from './hc1.ts';
+import { DscTrustList } from './trust-list.ts';
 
 /**
  * Files whose flags this verifier does not reproduce, each with the reason (see the suite's SOURCE.md quirks).

@@ -1,14 +1,14 @@
 /** Runs one dgc-testdata conformance file: observes each EXPECTED… step on its own, as the suite defines. */
-import { cborDecode, cborEncode, cborToJson, jsonToCbor } from '../cbor/cbor';
-import { zlibInflate } from '../compression/zlib';
-import { parseCoseSign1, verifyCoseSign1 } from '../cose/sign1';
-import { parseHcertClaims } from '../cwt/claims';
-import { base45Decode } from '../encoding/base45';
-import { base64ToBytes, bytesEqual, hexToBytes } from '../encoding/bytes';
-import { computeKid, dscMaySign, parseDsc } from '../x509/dsc';
-import { HC1_PREFIX } from './hc1';
-import { hcertType } from './hcert';
-import { type SchemaSet, validateHcertSchema } from './schema';
+import { cborDecode, cborEncode, cborToJson, jsonToCbor } from '../cbor/cbor.ts';
+import { zlibInflate } from '../compression/zlib.ts';
+import { parseCoseSign1, verifyCoseSign1 } from '../cose/sign1.ts';
+import { parseHcertClaims } from '../cwt/claims.ts';
+import { base45Decode } from '../encoding/base45.ts';
+import { base64ToBytes, bytesEqual, hexToBytes } from '../encoding/bytes.ts';
+import { computeKid, dscMaySign, parseDsc } from '../x509/dsc.ts';
+import { HC1_PREFIX } from './hc1.ts';
+import { hcertType } from './hcert.ts';
+import { type SchemaSet, validateHcertSchema } from './schema.ts';
 
 export const CONFORMANCE_STEPS = [
   'UNPREFIX',

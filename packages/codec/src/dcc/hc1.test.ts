@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bindDevice, makeDsc, SAMPLE_HCERT } from '../../test/dcc-fixtures';
-import { base45Decode, base45Encode } from '../encoding/base45';
-import { GreenlightError } from '../errors';
-import { createPresentation, verifyPresentation } from '../presentation/glp1';
-import { decodeHc1, encodeHc1, verifyHc1 } from './hc1';
+import { bindDevice, makeDsc, SAMPLE_HCERT } from '../../test/dcc-fixtures.ts';
+import { base45Decode, base45Encode } from '../encoding/base45.ts';
+import { GreenlightError } from '../errors.ts';
+import { createPresentation, verifyPresentation } from '../presentation/glp1.ts';
+import { decodeHc1, encodeHc1, verifyHc1 } from './hc1.ts';
 
 const issuedAt = new Date('2022-01-10T00:00:00Z');
 const expiresAt = new Date('2023-01-10T00:00:00Z');
@@ -100,7 +100,7 @@ describe('HC1 encode and verify', () => {
     const dsc = await makeDsc();
     const text = await encodeHc1(SAMPLE_HCERT, { signer: dsc.signer, issuer: 'KR', issuedAt, expiresAt });
     const { coseBytes } = decodeHc1(text);
-    const { zlibDeflate } = await import('../compression/zlib');
+    const { zlibDeflate } = await import('../compression/zlib.ts');
     await fc.assert(
       fc.asyncProperty(
         fc.nat({ max: coseBytes.length - 1 }),

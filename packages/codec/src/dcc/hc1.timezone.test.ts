@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeDsc, SAMPLE_HCERT } from '../../test/dcc-fixtures';
-import { encodeHc1, verifyHc1 } from './hc1';
+import { makeDsc, SAMPLE_HCERT } from '../../test/dcc-fixtures.ts';
+import { encodeHc1, verifyHc1 } from './hc1.ts';
 
 const issuedAt = new Date('2022-01-10T00:00:00Z');
 const expiresAt = new Date('2023-01-10T00:00:00Z');

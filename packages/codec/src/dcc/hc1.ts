@@ -1,24 +1,24 @@
 /** HC1 (EU DCC): the decode chain, the offline verifier that reports every step, and the encoder. */
-import { cborEncode, jsonToCbor } from '../cbor/cbor';
-import { zlibDeflate, zlibInflate } from '../compression/zlib';
+import { cborEncode, jsonToCbor } from '../cbor/cbor.ts';
+import { zlibDeflate, zlibInflate } from '../compression/zlib.ts';
 import {
   type CoseSign1,
   type CoseSigner,
   parseCoseSign1,
   signCoseSign1,
   verifyCoseSign1,
-} from '../cose/sign1';
-import { type HcertClaims, parseHcertClaims } from '../cwt/claims';
-import { base45Decode, base45Encode } from '../encoding/base45';
-import { bytesToBase64, bytesToHex } from '../encoding/bytes';
-import { GreenlightError } from '../errors';
-import { failedStep, type VerificationReport, type VerificationStep } from '../report';
-import { type RevocationList, revocationHashes } from '../revocation/dcc';
-import { dscMaySign, type EkuPolicy } from '../x509/dsc';
-import { checkHcertEvents, checkHcertFields, type Hcert, hcertHolder, hcertType } from './hcert';
-import { type SchemaSet, validateHcertSchema } from './schema';
-import type { DscTrustList, TrustedDsc } from './trust-list';
-import { type ValueSets, valueSetProblems } from './valuesets';
+} from '../cose/sign1.ts';
+import { type HcertClaims, parseHcertClaims } from '../cwt/claims.ts';
+import { base45Decode, base45Encode } from '../encoding/base45.ts';
+import { bytesToBase64, bytesToHex } from '../encoding/bytes.ts';
+import { GreenlightError } from '../errors.ts';
+import { failedStep, type VerificationReport, type VerificationStep } from '../report.ts';
+import { type RevocationList, revocationHashes } from '../revocation/dcc.ts';
+import { dscMaySign, type EkuPolicy } from '../x509/dsc.ts';
+import { checkHcertEvents, checkHcertFields, type Hcert, hcertHolder, hcertType } from './hcert.ts';
+import { type SchemaSet, validateHcertSchema } from './schema.ts';
+import type { DscTrustList, TrustedDsc } from './trust-list.ts';
+import { type ValueSets, valueSetProblems } from './valuesets.ts';
 
 export const HC1_PREFIX = 'HC1:';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_HCERT } from '../../test/dcc-fixtures';
-import { GreenlightError } from '../errors';
-import { checkHcertEvents, checkHcertFields, hcertHolder, hcertType, personName } from './hcert';
+import { SAMPLE_HCERT } from '../../test/dcc-fixtures.ts';
+import { GreenlightError } from '../errors.ts';
+import { checkHcertEvents, checkHcertFields, hcertHolder, hcertType, personName } from './hcert.ts';
 
 describe('holder names', () => {
   it('writes Korean and Chinese names family first without a space, others given name first', () => {

@@ -1,6 +1,6 @@
 /** HCERT payload facts: certificate type and holder, and the technical checks of what the policy reads. */
-import { GreenlightError, type HcertErrorCode } from '../errors';
-import type { CertificateType, HolderSummary } from '../report';
+import { GreenlightError, type HcertErrorCode } from '../errors.ts';
+import type { CertificateType, HolderSummary } from '../report.ts';
 
 export type Hcert = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 /** The DSCs a DCC verifier trusts, indexed by kid; read from the DCC Gateway's trust-list shape. */
-import { base64ToBytes, bytesToBase64 } from '../encoding/bytes';
-import { GreenlightError } from '../errors';
-import { computeKid, type Dsc, parseDsc } from '../x509/dsc';
+import { base64ToBytes, bytesToBase64 } from '../encoding/bytes.ts';
+import { GreenlightError } from '../errors.ts';
+import { computeKid, type Dsc, parseDsc } from '../x509/dsc.ts';
 
 export interface TrustedDsc extends Dsc {
   kid: Uint8Array;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { makeDsc, SAMPLE_HCERT } from '../../test/dcc-fixtures';
-import { encodeHc1, verifyHc1 } from './hc1';
-import { valueSetProblems, valueSetsFromFiles } from './valuesets';
+import { makeDsc, SAMPLE_HCERT } from '../../test/dcc-fixtures.ts';
+import { encodeHc1, verifyHc1 } from './hc1.ts';
+import { valueSetProblems, valueSetsFromFiles } from './valuesets.ts';
 
 const valueSets = valueSetsFromFiles([
   { valueSetId: 'vaccines-covid-19-names', valueSetValues: { 'EU/1/20/1528': {}, 'EU/1/20/1507': {} } },

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GreenlightError } from '../errors';
-import { base45Decode, base45Encode } from './base45';
+import { GreenlightError } from '../errors.ts';
+import { base45Decode, base45Encode } from './base45.ts';
 
 const text = (s: string) => new TextEncoder().encode(s);
 

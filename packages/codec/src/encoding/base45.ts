@@ -1,5 +1,5 @@
 /** Base45 (RFC 9285): the QR-alphanumeric-friendly encoding that carries HC1 payloads. */
-import { GreenlightError } from '../errors';
+import { GreenlightError } from '../errors.ts';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 // Indexed by char code for the hot path; -1 marks characters outside the alphabet.

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GreenlightError } from '../errors';
-import { base64urlToBytes, bytesToBase64url } from './base64url';
+import { GreenlightError } from '../errors.ts';
+import { base64urlToBytes, bytesToBase64url } from './base64url.ts';
 
 const text = (s: string) => new TextEncoder().encode(s);
 

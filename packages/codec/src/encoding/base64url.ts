@@ -1,5 +1,5 @@
 /** Base64url without padding (RFC 4648 §5, as RFC 7515 §2 uses it): the one encoder and strict decoder. */
-import { GreenlightError } from '../errors';
+import { GreenlightError } from '../errors.ts';
 
 const ALPHABET = /^[A-Za-z0-9_-]*$/;
 

@@ -1,5 +1,5 @@
 /** Byte helpers for isomorphic code: hex, base64 and comparisons without Buffer. */
-import { GreenlightError } from '../errors';
+import { GreenlightError } from '../errors.ts';
 
 export function hexToBytes(hex: string): Uint8Array {
   const clean = hex.trim();

@@ -1,7 +1,7 @@
 import { exportJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { bytesToBase64url } from '../encoding/base64url';
-import { jwkThumbprint } from './thumbprint';
+import { bytesToBase64url } from '../encoding/base64url.ts';
+import { jwkThumbprint } from './thumbprint.ts';
 
 describe('jwkThumbprint (RFC 7638)', () => {
   it('is the base64url SHA-256 of the required members in lexicographic order (§3.2)', async () => {

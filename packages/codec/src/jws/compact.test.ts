@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { testdataPath } from '../../../../test/support/testdata';
-import { bytesToBase64url } from '../encoding/base64url';
-import { isGreenlightError } from '../errors';
-import { inflatePayload, parseCompactJws, verifyCompactJwsSignature } from './compact';
+import { testdataPath } from '../../../../test/support/testdata.ts';
+import { bytesToBase64url } from '../encoding/base64url.ts';
+import { isGreenlightError } from '../errors.ts';
+import { inflatePayload, parseCompactJws, verifyCompactJwsSignature } from './compact.ts';
 
 const dir = testdataPath('shc', 'public');
 const read = (name: string) => readFileSync(join(dir as string, name), 'utf8').trim();

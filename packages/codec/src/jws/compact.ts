@@ -1,8 +1,8 @@
 /** Compact JWS (RFC 7515) as SMART Health Cards use it: ES256 only, raw-DEFLATE payload (`zip: DEF`). */
 import { inflateSync } from 'fflate';
 import { compactVerify, importJWK, type JWK } from 'jose';
-import { base64urlToBytes } from '../encoding/base64url';
-import { GreenlightError } from '../errors';
+import { base64urlToBytes } from '../encoding/base64url.ts';
+import { GreenlightError } from '../errors.ts';
 
 /** Zip-bomb guard: an SHC payload that fits a QR inflates to far less than this. */
 export const MAX_INFLATED_BYTES = 1 << 20;

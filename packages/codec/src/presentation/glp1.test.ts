@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bindDevice, makeDsc, SAMPLE_HCERT } from '../../test/dcc-fixtures';
-import { zlibInflate } from '../compression/zlib';
-import { encodeHc1 } from '../dcc/hc1';
-import { DscTrustList } from '../dcc/trust-list';
-import { base45Decode } from '../encoding/base45';
-import { base64ToBytes, bytesToHex } from '../encoding/bytes';
-import type { VerificationReport } from '../report';
+import { bindDevice, makeDsc, SAMPLE_HCERT } from '../../test/dcc-fixtures.ts';
+import { zlibInflate } from '../compression/zlib.ts';
+import { encodeHc1 } from '../dcc/hc1.ts';
+import { DscTrustList } from '../dcc/trust-list.ts';
+import { base45Decode } from '../encoding/base45.ts';
+import { base64ToBytes, bytesToHex } from '../encoding/bytes.ts';
+import type { VerificationReport } from '../report.ts';
 import {
   createPresentation,
   decodePresentation,
@@ -15,7 +15,7 @@ import {
   SLOT_SECONDS,
   slotAt,
   verifyPresentation,
-} from './glp1';
+} from './glp1.ts';
 
 const inflated = (text: string): string => {
   try {

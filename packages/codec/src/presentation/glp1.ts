@@ -2,16 +2,16 @@
  * The presentation QR (`GLP1:`, docs/presentation.md): a DCC plus a proof, by a device key the authority bound to
  * that certificate, over the current 15-second slot. A screenshot goes stale within a slot or two.
  */
-import { cborDecode, cborEncode } from '../cbor/cbor';
-import { zlibDeflate, zlibInflate } from '../compression/zlib';
-import { type CoseSigner, parseCoseSign1, signCoseSign1, verifyCoseSign1 } from '../cose/sign1';
-import { unprefixHc1, type VerifyHc1Options, verifyHcertCose } from '../dcc/hc1';
-import type { DscTrustList } from '../dcc/trust-list';
-import { base45Decode, base45Encode } from '../encoding/base45';
-import { bytesToBase64url } from '../encoding/base64url';
-import { bytesEqual } from '../encoding/bytes';
-import { GreenlightError, type PresentationErrorCode } from '../errors';
-import { failedStep, type VerificationReport, type VerificationStep } from '../report';
+import { cborDecode, cborEncode } from '../cbor/cbor.ts';
+import { zlibDeflate, zlibInflate } from '../compression/zlib.ts';
+import { type CoseSigner, parseCoseSign1, signCoseSign1, verifyCoseSign1 } from '../cose/sign1.ts';
+import { unprefixHc1, type VerifyHc1Options, verifyHcertCose } from '../dcc/hc1.ts';
+import type { DscTrustList } from '../dcc/trust-list.ts';
+import { base45Decode, base45Encode } from '../encoding/base45.ts';
+import { bytesToBase64url } from '../encoding/base64url.ts';
+import { bytesEqual } from '../encoding/bytes.ts';
+import { GreenlightError, type PresentationErrorCode } from '../errors.ts';
+import { failedStep, type VerificationReport, type VerificationStep } from '../report.ts';
 
 export const PRESENTATION_PREFIX = 'GLP1:';
 export const SLOT_SECONDS = 15;

@@ -3,8 +3,8 @@
  * can read them. As with zxing, the caller injects the wasm: bytes in Node, a URL the app serves in browsers.
  */
 import { initWasm, Resvg } from '@resvg/resvg-wasm';
-import { GreenlightError } from '../errors';
-import type { WasmSource } from './zxing';
+import { GreenlightError } from '../errors.ts';
+import type { WasmSource } from './zxing.ts';
 
 let ready: Promise<void> | undefined;
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { testdataPath } from '../../../../test/support/testdata';
-import { configureNodeQr } from '../node';
-import { svgToPng } from './svg';
-import { qrPng, qrSvg, readQrImage, readQrSymbols } from './zxing';
+import { testdataPath } from '../../../../test/support/testdata.ts';
+import { configureNodeQr } from '../node.ts';
+import { svgToPng } from './svg.ts';
+import { qrPng, qrSvg, readQrImage, readQrSymbols } from './zxing.ts';
 
 describe('QR images', () => {
   it('writes PNG and SVG that read back to the same text', async () => {

@@ -4,8 +4,8 @@
  */
 import { prepareZXingModule as prepareReader, readBarcodes } from 'zxing-wasm/reader';
 import { prepareZXingModule as prepareWriter, writeBarcode } from 'zxing-wasm/writer';
-import { GreenlightError } from '../errors';
-import { isSvg, svgToPng } from './svg';
+import { GreenlightError } from '../errors.ts';
+import { isSvg, svgToPng } from './svg.ts';
 
 export type WasmSource = { wasmBinary: ArrayBuffer } | { wasmUrl: string };
 

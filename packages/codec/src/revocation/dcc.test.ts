@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { makeDsc, SAMPLE_HCERT } from '../../test/dcc-fixtures';
-import { decodeHc1, encodeHc1, verifyHc1 } from '../dcc/hc1';
-import { bytesToBase64 } from '../encoding/bytes';
-import type { VerificationReport } from '../report';
-import { buildRevocationPartition, type RevocationHashType, RevocationList, revocationHashes } from './dcc';
+import { makeDsc, SAMPLE_HCERT } from '../../test/dcc-fixtures.ts';
+import { decodeHc1, encodeHc1, verifyHc1 } from '../dcc/hc1.ts';
+import { bytesToBase64 } from '../encoding/bytes.ts';
+import type { VerificationReport } from '../report.ts';
+import {
+  buildRevocationPartition,
+  type RevocationHashType,
+  RevocationList,
+  revocationHashes,
+} from './dcc.ts';
 
 /** Deterministic 16-byte values: SHA-256 of a counter. */
 async function pseudoHashes(n: number, salt: string): Promise<Uint8Array[]> {

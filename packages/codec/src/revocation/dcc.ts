@@ -3,9 +3,9 @@
  * (UCI, COUNTRYCODEUCI, SIGNATURE; the first 16 bytes of SHA-256), and lists are partitioned by the DSC's kid.
  * Lists ship as exact sorted sets or as Bloom filters with a stated false-positive rate (docs/revocation.md).
  */
-import type { CoseSign1 } from '../cose/sign1';
-import { base64ToBytes, bytesToBase64 } from '../encoding/bytes';
-import { GreenlightError, type RevocationErrorCode } from '../errors';
+import type { CoseSign1 } from '../cose/sign1.ts';
+import { base64ToBytes, bytesToBase64 } from '../encoding/bytes.ts';
+import { GreenlightError, type RevocationErrorCode } from '../errors.ts';
 
 export const REVOCATION_HASH_TYPES = ['UCI', 'COUNTRYCODEUCI', 'SIGNATURE'] as const;
 export type RevocationHashType = (typeof REVOCATION_HASH_TYPES)[number];

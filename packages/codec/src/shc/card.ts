@@ -1,13 +1,13 @@
 /** SMART Health Cards: every form a person brings, reduced to compact JWS, and the offline verifier's report. */
-import { zlibInflate } from '../compression/zlib';
-import { GreenlightError, isGreenlightError } from '../errors';
-import { inflatePayload, type ParsedJws, parseCompactJws } from '../jws/compact';
-import type { QrSymbol } from '../qr/zxing';
-import { failedStep, type VerificationReport, type VerificationStep } from '../report';
-import { checkFhirBundle, type Problem } from './fhir';
-import { parseShcQrText, shcQrToJws } from './numeric';
-import { checkIssuerKey, revocationStatus, type ShcJwk, type ShcTrustStore } from './trust';
-import { checkX5c } from './x5c';
+import { zlibInflate } from '../compression/zlib.ts';
+import { GreenlightError, isGreenlightError } from '../errors.ts';
+import { inflatePayload, type ParsedJws, parseCompactJws } from '../jws/compact.ts';
+import type { QrSymbol } from '../qr/zxing.ts';
+import { failedStep, type VerificationReport, type VerificationStep } from '../report.ts';
+import { checkFhirBundle, type Problem } from './fhir.ts';
+import { parseShcQrText, shcQrToJws } from './numeric.ts';
+import { checkIssuerKey, revocationStatus, type ShcJwk, type ShcTrustStore } from './trust.ts';
+import { checkX5c } from './x5c.ts';
 
 export const HEALTH_CARD_TYPE = 'https://smarthealth.cards#health-card';
 /** The spec's limits: a JWS of at most 1195 characters fits one version-22 QR; a chunk at most 1191. */

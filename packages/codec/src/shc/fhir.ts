@@ -1,7 +1,7 @@
 /** The FHIR R4 bundle inside a SMART Health Card: its required shape, its minimisation, and what it says. */
 
-import { personName } from '../dcc/hcert';
-import type { CertificateType, ClinicalSummary, HolderSummary } from '../report';
+import { personName } from '../dcc/hcert.ts';
+import type { CertificateType, ClinicalSummary, HolderSummary } from '../report.ts';
 
 export interface Problem {
   code: string;

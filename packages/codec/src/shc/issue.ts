@@ -1,10 +1,10 @@
 /** Issuing SMART Health Cards: the signed JWS, its `shc:/` QR text, and the issuer's JWKS and CRL documents. */
 import { deflateSync } from 'fflate';
 import { CompactSign, calculateJwkThumbprint, exportJWK, importJWK, type JWK } from 'jose';
-import { GreenlightError } from '../errors';
-import { HEALTH_CARD_TYPE, MAX_SINGLE_QR_JWS } from './card';
-import { shcNumeric } from './numeric';
-import type { ShcCrl, ShcJwk } from './trust';
+import { GreenlightError } from '../errors.ts';
+import { HEALTH_CARD_TYPE, MAX_SINGLE_QR_JWS } from './card.ts';
+import { shcNumeric } from './numeric.ts';
+import type { ShcCrl, ShcJwk } from './trust.ts';
 
 export interface ShcSigningKey {
   /** RFC 7638 thumbprint of the public key: the `kid` of the JWS header and of the published JWK. */

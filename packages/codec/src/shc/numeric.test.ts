@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { testdataPath } from '../../../../test/support/testdata';
-import { isGreenlightError } from '../errors';
-import { jwsToNumeric, numericToJws, shcNumeric, shcQrToJws } from './numeric';
+import { testdataPath } from '../../../../test/support/testdata.ts';
+import { isGreenlightError } from '../errors.ts';
+import { jwsToNumeric, numericToJws, shcNumeric, shcQrToJws } from './numeric.ts';
 
 const dir = testdataPath('shc', 'public');
 const read = (name: string) => readFileSync(join(dir as string, name), 'utf8').trim();

@@ -1,5 +1,5 @@
 /** SMART Health Card numeric QR text (`shc:/…`): JWS <-> digit pairs, and reassembly of deprecated chunks. */
-import { GreenlightError } from '../errors';
+import { GreenlightError } from '../errors.ts';
 
 const OFFSET = 45; // '-' is 45; pair 00 -> '-', pair 77 -> 'z'
 const MAX_PAIR = 77;

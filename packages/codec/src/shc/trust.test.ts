@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { testdataPath } from '../../../../test/support/testdata';
+import { testdataPath } from '../../../../test/support/testdata.ts';
 import {
   checkIssuerKey,
   crlProblem,
@@ -9,7 +9,7 @@ import {
   type ShcCrl,
   type ShcJwk,
   ShcTrustStore,
-} from './trust';
+} from './trust.ts';
 
 const dir = testdataPath('shc', 'public');
 const read = (name: string) => readFileSync(join(dir as string, name), 'utf8').trim();

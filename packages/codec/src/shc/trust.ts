@@ -1,6 +1,6 @@
 /** Offline SHC trust: issuers from a VCI directory snapshot or JWKS files, key checks, and CRL revocation by `rid`. */
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import { GreenlightError } from '../errors';
+import { GreenlightError } from '../errors.ts';
 
 export interface ShcJwk extends JWK {
   crlVersion?: number;

@@ -2,9 +2,9 @@
 // @peculiar/x509 resolves its ASN.1 schemas through tsyringe, which needs the Reflect metadata polyfill.
 import 'reflect-metadata';
 import { SubjectAlternativeNameExtension, X509Certificate } from '@peculiar/x509';
-import { base64ToBytes, bytesEqual, exactBytes } from '../encoding/bytes';
-import { GreenlightError, type ShcErrorCode } from '../errors';
-import type { ShcJwk } from './trust';
+import { base64ToBytes, bytesEqual, exactBytes } from '../encoding/bytes.ts';
+import { GreenlightError, type ShcErrorCode } from '../errors.ts';
+import type { ShcJwk } from './trust.ts';
 
 const fail = (code: ShcErrorCode, message: string, cause?: unknown): never => {
   throw new GreenlightError('shc', code, message, cause === undefined ? undefined : { cause });

@@ -2,8 +2,8 @@
 // @peculiar/x509 resolves its ASN.1 schemas through tsyringe, which needs the Reflect metadata polyfill.
 import 'reflect-metadata';
 import { ExtendedKeyUsageExtension, X509Certificate } from '@peculiar/x509';
-import { exactBytes } from '../encoding/bytes';
-import { GreenlightError } from '../errors';
+import { exactBytes } from '../encoding/bytes.ts';
+import { GreenlightError } from '../errors.ts';
 
 /** Extended key usage OIDs of the DCC spec, in their official and their widely deployed (typo'd) arc. */
 export const DCC_EKU = {

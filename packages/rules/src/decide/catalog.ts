@@ -1,5 +1,5 @@
 /** The plain words (Korean and English) for the reasons that decide() adds itself; rule reasons use the policy's. */
-import type { DecisionReasonCode, Words } from './types';
+import type { DecisionReasonCode, Words } from './types.ts';
 
 type CatalogCode = Exclude<DecisionReasonCode, 'RULE_PASSED' | 'RULE_FAILED' | 'RULE_WARNING'>;
 

@@ -11,9 +11,9 @@ import {
   revocationContentFor,
   shcOf,
   signHcert,
-} from '../../test/authority';
-import { decide } from './decide';
-import type { Decision, DecisionBundles } from './types';
+} from '../../test/authority.ts';
+import { decide } from './decide.ts';
+import type { Decision, DecisionBundles } from './types.ts';
 
 const NOW = new Date('2022-02-15T03:00:00Z');
 const FRESH = '2022-02-15T00:00:00Z';

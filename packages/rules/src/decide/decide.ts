@@ -6,10 +6,10 @@ import {
   verifyPresentation,
   verifyShcText,
 } from '@greenlight/codec';
-import { CERTIFICATE_KEYS } from '../engine';
-import { evaluatePolicy, type Policy, type PolicyVerdict, type Reason } from '../policy';
-import { reasonWords } from './catalog';
-import { hcertFromShc } from './shc-mapping';
+import { CERTIFICATE_KEYS } from '../engine.ts';
+import { evaluatePolicy, type Policy, type PolicyVerdict, type Reason } from '../policy.ts';
+import { reasonWords } from './catalog.ts';
+import { hcertFromShc } from './shc-mapping.ts';
 import type {
   Decision,
   DecisionBundles,
@@ -19,8 +19,8 @@ import type {
   DecisionStep,
   DecisionVerdict,
   Words,
-} from './types';
-import { validityOf } from './validity';
+} from './types.ts';
+import { validityOf } from './validity.ts';
 
 const DEFAULT_MAX_BUNDLE_AGE_HOURS = 48;
 

@@ -11,7 +11,7 @@ import type {
   ValueSets,
   VerificationReport,
 } from '@greenlight/codec';
-import type { Policy, Verdict } from '../policy';
+import type { Policy, Verdict } from '../policy.ts';
 
 /**
  * What the staff screen shows. Each has its own colour and icon in the apps:

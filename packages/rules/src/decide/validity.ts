@@ -1,6 +1,6 @@
 /** The KST days on which a credential passes (or is exempt), found by evaluating the policy itself, never by numbers. */
-import { kstDate } from '../kst';
-import { type EvaluationInput, evaluatePolicy, type Policy } from '../policy';
+import { kstDate } from '../kst.ts';
+import { type EvaluationInput, evaluatePolicy, type Policy } from '../policy.ts';
 
 const DAY_MS = 86_400_000;
 /** How far around the check time the daily scan looks; beyond it only the dates the rules name are visited. */

@@ -1,8 +1,8 @@
 /** Walks test/vectors/decide/: every vector gets exactly its expected verdict and reason codes. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bundlesFromVector, type DecideVector } from '../../test/decide-vectors';
-import { decide } from './decide';
+import { bundlesFromVector, type DecideVector } from '../../test/decide-vectors.ts';
+import { decide } from './decide.ts';
 
 const folder = new URL('../../../../test/vectors/decide/', import.meta.url);
 const vectors = readdirSync(folder)

@@ -1,7 +1,7 @@
 /** Venue device credentials `<deviceId>.<secret>`: creation and verification (cached for a minute). */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
+import type { Db } from '../db/types.ts';
+import { ServerError } from '../errors.ts';
 
 export interface VenueDevice {
   deviceId: string;

@@ -1,7 +1,7 @@
 /** Holder sessions: opaque bearer tokens minted after a one-time code, stored as SHA-256, valid for 30 days. */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
+import type { Db } from '../db/types.ts';
+import { ServerError } from '../errors.ts';
 
 export interface HolderSession {
   personId: string;

@@ -4,8 +4,8 @@
  */
 import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
+import type { Db } from '../db/types.ts';
+import { ServerError } from '../errors.ts';
 
 const scryptAsync = promisify(scrypt) as (
   password: string,

@@ -5,12 +5,12 @@
  */
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { ServerError } from '../errors';
-import { DeviceAuthenticator, type VenueDevice } from './devices';
-import { type HolderSession, verifyHolderSession } from './holders';
-import { type PartnerClient, verifyPartnerToken } from './partners';
-import type { QuotaCounter } from './quota';
-import { authenticateStaff, type StaffMember, type StaffRole } from './staff';
+import { ServerError } from '../errors.ts';
+import { DeviceAuthenticator, type VenueDevice } from './devices.ts';
+import { type HolderSession, verifyHolderSession } from './holders.ts';
+import { type PartnerClient, verifyPartnerToken } from './partners.ts';
+import type { QuotaCounter } from './quota.ts';
+import { authenticateStaff, type StaffMember, type StaffRole } from './staff.ts';
 
 export interface AuthPluginOptions {
   /** Signs and checks partner access tokens: the server's key secret (authority only). */

@@ -1,7 +1,7 @@
 /** Staff bearer tokens with explicit roles (investigator, inspector, staff, venue owner), stored as SHA-256. */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
+import type { Db } from '../db/types.ts';
+import { ServerError } from '../errors.ts';
 
 export type StaffRole = 'investigator' | 'inspector' | 'staff' | 'venue_owner';
 

@@ -1,10 +1,10 @@
 /** Daily check-in counts of one venue, for inspectors, investigators and the venue's owner: no personal data. */
 
 import { dayIso } from '@greenlight/rules';
-import type { StaffMember } from '../auth/staff';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
-import { parseDayIso } from '../tokens/tokens';
+import type { StaffMember } from '../auth/staff.ts';
+import type { Db } from '../db/types.ts';
+import { ServerError } from '../errors.ts';
+import { parseDayIso } from '../tokens/tokens.ts';
 
 export const MAX_COUNT_DAYS = 62;
 

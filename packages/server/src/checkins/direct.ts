@@ -1,8 +1,8 @@
 /** Direct mode: requests are grouped for a few milliseconds and written with one COPY per group. */
-import type { Db } from '../db/types';
-import type { CheckinRow } from './entries';
-import { type CheckinSink, overloaded, type SinkResult, type SinkStats, sortOut } from './sink';
-import { writeCheckins } from './store';
+import type { Db } from '../db/types.ts';
+import type { CheckinRow } from './entries.ts';
+import { type CheckinSink, overloaded, type SinkResult, type SinkStats, sortOut } from './sink.ts';
+import { writeCheckins } from './store.ts';
 
 export interface DirectSinkOptions {
   /** Bound on rows waiting or being written; beyond it requests get 429 (default 50,000). */

@@ -2,9 +2,9 @@
 import { CHECKIN_METHODS, type CheckinEntry, type CheckinMethod } from '@greenlight/codec';
 import { kstDay } from '@greenlight/rules';
 import { type Static, Type } from 'typebox';
-import type { VenueDevice } from '../auth/devices';
-import { TOKEN_BYTES } from '../tokens/tokens';
-import { ACCEPT_PAST_DAYS } from './partitions';
+import type { VenueDevice } from '../auth/devices.ts';
+import { TOKEN_BYTES } from '../tokens/tokens.ts';
+import { ACCEPT_PAST_DAYS } from './partitions.ts';
 
 /**
  * The request schema of one entry: the codec's `CheckinEntry` wire format, with every field a bounded string so

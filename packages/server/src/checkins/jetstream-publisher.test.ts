@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type JetStreamManager, type NatsConnection, nanos } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JetStreamPublisher, type OutgoingMessage } from './jetstream-publisher';
+import { JetStreamPublisher, type OutgoingMessage } from './jetstream-publisher.ts';
 
 const NATS_URL = process.env.GREENLIGHT_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const run = randomBytes(4).toString('hex');

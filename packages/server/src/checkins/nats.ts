@@ -16,12 +16,12 @@ import {
   nanos,
   StorageType,
 } from 'nats';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
-import type { CheckinRow } from './entries';
-import { JetStreamPublisher } from './jetstream-publisher';
-import { type CheckinSink, overloaded, type SinkResult, type SinkStats } from './sink';
-import { writeCheckins } from './store';
+import type { Db } from '../db/types.ts';
+import { ServerError } from '../errors.ts';
+import type { CheckinRow } from './entries.ts';
+import { JetStreamPublisher } from './jetstream-publisher.ts';
+import { type CheckinSink, overloaded, type SinkResult, type SinkStats } from './sink.ts';
+import { writeCheckins } from './store.ts';
 
 /**
  * How long JetStream waits for a writer's ack before it redelivers: a batch fetched by a writer that died (or lost

@@ -1,7 +1,7 @@
 /** Daily range partitions of `checkins`: created ahead by the retention job, dropped after 28 days. */
 
 import { dayIso, kstDay } from '@greenlight/rules';
-import type { Db } from '../db/types';
+import type { Db } from '../db/types.ts';
 
 export const RETENTION_DAYS = 28;
 /** Entries older than this are refused, so that none lands in a partition about to be dropped. */

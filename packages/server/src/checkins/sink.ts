@@ -1,6 +1,6 @@
 /** Where validated check-ins go: straight into the database (direct) or into JetStream (scale-out). */
-import { ServerError } from '../errors';
-import type { CheckinRow } from './entries';
+import { ServerError } from '../errors.ts';
+import type { CheckinRow } from './entries.ts';
 
 export interface SinkResult {
   accepted: string[];

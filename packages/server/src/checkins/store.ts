@@ -1,8 +1,8 @@
 /** The one write step of both modes: COPY into a transaction-scoped staging table, then insert what is new. */
 
 import { dayIso } from '@greenlight/rules';
-import type { Db } from '../db/types';
-import type { CheckinRow } from './entries';
+import type { Db } from '../db/types.ts';
+import type { CheckinRow } from './entries.ts';
 
 const COLUMNS = ['event_id', 'day', 'venue_id', 'device_id', 'at', 'method', 'token'] as const;
 

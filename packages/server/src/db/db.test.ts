@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
-import { writeAudit } from '../audit';
-import { loadMigrations, migrate } from './migrate';
+import { DB_KINDS, type TestDb, testDb } from '../../test/databases.ts';
+import { writeAudit } from '../audit.ts';
+import { loadMigrations, migrate } from './migrate.ts';
 
 describe.each(DB_KINDS)('database (%s)', (kind) => {
   let t: TestDb;

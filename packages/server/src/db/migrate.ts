@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ServerError } from '../errors';
-import type { Db } from './types';
+import { ServerError } from '../errors.ts';
+import type { Db } from './types.ts';
 
 export interface Migration {
   version: number;

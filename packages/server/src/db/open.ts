@@ -1,7 +1,7 @@
 /** Opens the configured database: PostgreSQL when a URL is given, PGlite in the data directory otherwise. */
-import { openPglite } from './pglite';
-import { openPostgres, type PostgresOptions } from './postgres';
-import type { Db } from './types';
+import { openPglite } from './pglite.ts';
+import { openPostgres, type PostgresOptions } from './postgres.ts';
+import type { Db } from './types.ts';
 
 export interface OpenDbOptions extends PostgresOptions {
   databaseUrl?: string | undefined;

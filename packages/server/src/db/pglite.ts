@@ -1,8 +1,8 @@
 /** The embedded database: PGlite in a data directory (created on first open) or in memory. */
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { copyCsv, copyStatement } from './copy';
-import type { Db, QueryResult } from './types';
+import { copyCsv, copyStatement } from './copy.ts';
+import type { Db, QueryResult } from './types.ts';
 
 type Runner = Pick<Transaction, 'query' | 'exec'>;
 

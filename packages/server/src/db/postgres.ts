@@ -3,9 +3,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFromStream } from 'pg-copy-streams';
-import { dbUnavailable, isServerError } from '../errors';
-import { copyCsv, copyStatement } from './copy';
-import type { Db, QueryOptions, QueryResult } from './types';
+import { dbUnavailable, isServerError } from '../errors.ts';
+import { copyCsv, copyStatement } from './copy.ts';
+import type { Db, QueryOptions, QueryResult } from './types.ts';
 
 /** SQLSTATE classes that mean "the server or connection is gone", not "the statement is wrong". */
 const UNAVAILABLE_STATES = /^(08|53|57P|3D000)/;

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorityApp } from '../../test/authority-app';
-import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
-import { createStaffToken } from '../auth/staff';
-import { runIssuance } from '../issuance/job';
-import { KeyStore } from '../keys/store';
+import { authorityApp } from '../../test/authority-app.ts';
+import { DB_KINDS, type TestDb, testDb } from '../../test/databases.ts';
+import { createStaffToken } from '../auth/staff.ts';
+import { runIssuance } from '../issuance/job.ts';
+import { KeyStore } from '../keys/store.ts';
 
 const SECRET = 'a test secret that is long enough to derive a key';
 const now = new Date('2022-01-20T03:00:00Z');

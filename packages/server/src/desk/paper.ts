@@ -1,10 +1,10 @@
 /** Paper at the desk: a person's printed pass (audited) and the record of a vaccination sticker on an ID card. */
 import { uuidv7 } from 'uuidv7';
-import { writeAudit } from '../audit';
-import type { StaffMember } from '../auth/staff';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
-import { paperPassPdf } from '../paper/pass-pdf';
+import { writeAudit } from '../audit.ts';
+import type { StaffMember } from '../auth/staff.ts';
+import type { Db } from '../db/types.ts';
+import { ServerError } from '../errors.ts';
+import { paperPassPdf } from '../paper/pass-pdf.ts';
 
 /** The person's DCC as a printable PDF; throws ERR_NOT_FOUND (404) when none is stored. */
 export async function printPass(db: Db, member: StaffMember, personId: string): Promise<Uint8Array> {

@@ -1,10 +1,10 @@
 /** Revocation at the desk: a DCC by its UCI, an SHC by its rid; the caller republishes the bundles. */
 import { uuidv7 } from 'uuidv7';
-import { writeAudit } from '../audit';
-import type { StaffMember } from '../auth/staff';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
-import { shcRid } from '../issuance/certificates';
+import { writeAudit } from '../audit.ts';
+import type { StaffMember } from '../auth/staff.ts';
+import type { Db } from '../db/types.ts';
+import { ServerError } from '../errors.ts';
+import { shcRid } from '../issuance/certificates.ts';
 
 /** Revokes the person's certificate of `kind`; throws ERR_NOT_FOUND (404) when none is stored. Audited. */
 export async function revokeCertificate(

@@ -1,9 +1,9 @@
 /** Registry search for the desk: by name, Latin name, date of birth or registry number, with revocation marks. */
 import { personName } from '@greenlight/codec';
-import { writeAudit } from '../audit';
-import type { StaffMember } from '../auth/staff';
-import type { Db } from '../db/types';
-import { shcRid } from '../issuance/certificates';
+import { writeAudit } from '../audit.ts';
+import type { StaffMember } from '../auth/staff.ts';
+import type { Db } from '../db/types.ts';
+import { shcRid } from '../issuance/certificates.ts';
 
 export interface FoundPerson {
   id: string;

@@ -1,9 +1,9 @@
 /** A holder's stored certificates and their family's (the people whose guardian they are): reads, never signing. */
 import { personName } from '@greenlight/codec';
-import { bearerSessionToken, sessionTokenHash } from '../auth/holders';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
-import { paperPassPdf } from '../paper/pass-pdf';
+import { bearerSessionToken, sessionTokenHash } from '../auth/holders.ts';
+import type { Db } from '../db/types.ts';
+import { ServerError } from '../errors.ts';
+import { paperPassPdf } from '../paper/pass-pdf.ts';
 
 export interface CertificateRow {
   person_id: string;

@@ -1,9 +1,9 @@
 /** Device registration: the phone's P-256 key, stored, and one device binding (docs/presentation.md) per DCC. */
 import { base64ToBytes, bytesToBase64, hc1CoseBytes, signDeviceBinding } from '@greenlight/codec';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
-import type { KeyStore } from '../keys/store';
-import { certificatesOf } from './certificates';
+import type { Db } from '../db/types.ts';
+import { ServerError } from '../errors.ts';
+import type { KeyStore } from '../keys/store.ts';
+import { certificatesOf } from './certificates.ts';
 
 /**
  * Registers `publicKey` (base64url of an uncompressed P-256 point) for the holder and signs a binding for each

@@ -8,11 +8,11 @@ import {
 } from '@greenlight/codec';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorityApp } from '../../test/authority-app';
-import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
-import { runIssuance } from '../issuance/job';
-import { KeyStore, publishedKeys } from '../keys/store';
-import { ConsoleOtpSender, normaliseContact } from './otp';
+import { authorityApp } from '../../test/authority-app.ts';
+import { DB_KINDS, type TestDb, testDb } from '../../test/databases.ts';
+import { runIssuance } from '../issuance/job.ts';
+import { KeyStore, publishedKeys } from '../keys/store.ts';
+import { ConsoleOtpSender, normaliseContact } from './otp.ts';
 
 const SECRET = 'a test secret that is long enough to derive a key';
 let clock = new Date('2022-01-20T03:00:00Z');

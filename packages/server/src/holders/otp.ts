@@ -3,9 +3,9 @@
  * a lockout after 5 wrong codes, and a holder session for a right one.
  */
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import { mintHolderSession } from '../auth/holders';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
+import { mintHolderSession } from '../auth/holders.ts';
+import type { Db } from '../db/types.ts';
+import { ServerError } from '../errors.ts';
 
 /** Where one-time codes go: an SMS or e-mail gateway in production, the log in development. */
 export interface OtpSender {

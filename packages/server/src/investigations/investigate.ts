@@ -1,10 +1,10 @@
 /** An investigation: the check-ins of one venue in a window, their tokens opened to people, audited. */
 
 import { kstDay } from '@greenlight/rules';
-import { writeAudit } from '../audit';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
-import type { CheckinTokens } from '../tokens/tokens';
+import { writeAudit } from '../audit.ts';
+import type { Db } from '../db/types.ts';
+import { ServerError } from '../errors.ts';
+import type { CheckinTokens } from '../tokens/tokens.ts';
 
 export interface Contact {
   personId: string;

@@ -8,9 +8,9 @@ import {
 } from '@greenlight/codec';
 import { evaluatePolicy, krPolicy } from '@greenlight/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
-import { KeyStore, publishedKeys } from '../keys/store';
-import { runIssuance } from './job';
+import { DB_KINDS, type TestDb, testDb } from '../../test/databases.ts';
+import { KeyStore, publishedKeys } from '../keys/store.ts';
+import { runIssuance } from './job.ts';
 
 const ISS = 'https://greenlight.example';
 const now = new Date('2022-01-20T00:00:00Z');

@@ -4,8 +4,8 @@
  * whose source changed (or whose certificate was signed by a key that is no longer in force).
  */
 import { encodeHc1, IMMUNIZATION_TYPE, signShc } from '@greenlight/codec';
-import type { Db } from '../db/types';
-import type { KeyStore } from '../keys/store';
+import type { Db } from '../db/types.ts';
+import type { KeyStore } from '../keys/store.ts';
 import {
   type DoseRow,
   fhirBundleFor,
@@ -14,7 +14,7 @@ import {
   shcRid,
   sourceHash,
   uvci,
-} from './certificates';
+} from './certificates.ts';
 
 export interface IssuanceOptions {
   /** The SHC issuer URL (`iss`), e.g. `https://greenlight.example`. */

@@ -1,5 +1,5 @@
 /** Private keys at rest: AES-256-GCM under a key derived (HKDF-SHA-256, per-key salt) from the key secret. */
-import { ServerError } from '../errors';
+import { ServerError } from '../errors.ts';
 
 const VERSION = 1;
 const SALT_BYTES = 16;

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { DscTrustList, encodeHc1, parseDsc, verifyHc1 } from '@greenlight/codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
-import { buildApp } from '../app';
-import { DCC_EXTENDED_KEY_USAGES } from './certificates';
-import { seal, unseal } from './sealed';
-import { KeyStore, publishedKeys } from './store';
+import { DB_KINDS, type TestDb, testDb } from '../../test/databases.ts';
+import { buildApp } from '../app.ts';
+import { DCC_EXTENDED_KEY_USAGES } from './certificates.ts';
+import { seal, unseal } from './sealed.ts';
+import { KeyStore, publishedKeys } from './store.ts';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-characters';
 

@@ -12,11 +12,11 @@ import {
   shcSigningKeyFromJwk,
 } from '@greenlight/codec';
 import { uuidv7 } from 'uuidv7';
-import { writeAudit } from '../audit';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
-import { createCsca, createDsc, ES256, generateEs256Pair, parseCertificate } from './certificates';
-import { seal, unseal } from './sealed';
+import { writeAudit } from '../audit.ts';
+import type { Db } from '../db/types.ts';
+import { ServerError } from '../errors.ts';
+import { createCsca, createDsc, ES256, generateEs256Pair, parseCertificate } from './certificates.ts';
+import { seal, unseal } from './sealed.ts';
 
 /** `publication` signs the bundles (docs/bundles.md); the others are the DCC and SHC chain. */
 export type KeyKind = 'csca' | 'dsc' | 'shc' | 'publication';

@@ -1,6 +1,6 @@
 /** The outage log: periods when the pass system was degraded, from the health probe and staff declarations. */
-import { pingDb } from '../db/ping';
-import type { Db } from '../db/types';
+import { pingDb } from '../db/ping.ts';
+import type { Db } from '../db/types.ts';
 
 export interface Outage {
   id: string;

@@ -1,8 +1,8 @@
 import { encodeHc1 } from '@greenlight/codec';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { makeDsc, SAMPLE_HCERT } from '../../../codec/test/dcc-fixtures';
-import { paperPassPdf, passLines } from './pass-pdf';
+import { makeDsc, SAMPLE_HCERT } from '../../../codec/test/dcc-fixtures.ts';
+import { paperPassPdf, passLines } from './pass-pdf.ts';
 
 describe('paper pass PDF', () => {
   it('is one A5 page titled with the holder, with the QR and a Korean font embedded', async () => {

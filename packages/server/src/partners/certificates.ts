@@ -1,9 +1,9 @@
 /** What a partner app may fetch: a consenting holder's stored certificates, every call audited (refusals too). */
-import { writeAudit } from '../audit';
-import type { PartnerClient } from '../auth/partners';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
-import { hasConsent } from './consent';
+import { writeAudit } from '../audit.ts';
+import type { PartnerClient } from '../auth/partners.ts';
+import type { Db } from '../db/types.ts';
+import { ServerError } from '../errors.ts';
+import { hasConsent } from './consent.ts';
 
 /** The person's certificates (`kind`, `text`); throws ERR_CONSENT_REQUIRED (403) without the holder's consent. */
 export async function partnerFetch(

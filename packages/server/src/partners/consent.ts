@@ -1,7 +1,7 @@
 /** Holder consent to a partner app: granted and withdrawn by the holder, audited, checked before every fetch. */
-import { writeAudit } from '../audit';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
+import { writeAudit } from '../audit.ts';
+import type { Db } from '../db/types.ts';
+import { ServerError } from '../errors.ts';
 
 /** Grants or withdraws `clientId`'s access to the holder's certificates; throws ERR_NOT_FOUND for no such partner. */
 export async function setConsent(db: Db, personId: string, clientId: string, granted: boolean, now: Date) {

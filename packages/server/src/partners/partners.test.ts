@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorityApp } from '../../test/authority-app';
-import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
-import { hashSecret } from '../auth/partners';
-import { RedisQuotaCounter } from '../auth/quota';
-import { ConsoleOtpSender } from '../holders/otp';
-import { runIssuance } from '../issuance/job';
-import { KeyStore } from '../keys/store';
+import { authorityApp } from '../../test/authority-app.ts';
+import { DB_KINDS, type TestDb, testDb } from '../../test/databases.ts';
+import { hashSecret } from '../auth/partners.ts';
+import { RedisQuotaCounter } from '../auth/quota.ts';
+import { ConsoleOtpSender } from '../holders/otp.ts';
+import { runIssuance } from '../issuance/job.ts';
+import { KeyStore } from '../keys/store.ts';
 
 const SECRET = 'a test secret that is long enough to derive a key';
 const now = new Date('2022-01-20T03:00:10Z');

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_APPS_DIR } from '../config';
+import { DEFAULT_APPS_DIR } from '../config.ts';
 
 export const APPS = ['wallet', 'scanner', 'desk'] as const;
 

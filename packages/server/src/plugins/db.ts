@@ -1,7 +1,7 @@
 /** Gives every route plugin `app.db` and closes the database with the app when the app owns it. */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Db } from '../db/types';
+import type { Db } from '../db/types.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

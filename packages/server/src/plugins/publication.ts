@@ -6,9 +6,9 @@
 import type { BundleKind } from '@greenlight/codec';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { KeyStore } from '../keys/store';
-import { publicationKeys } from '../keys/store';
-import { bundleByDigest, type PublishedBundle, publish } from '../publication/publisher';
+import type { KeyStore } from '../keys/store.ts';
+import { publicationKeys } from '../keys/store.ts';
+import { bundleByDigest, type PublishedBundle, publish } from '../publication/publisher.ts';
 
 export interface PublicationPluginOptions {
   keys: KeyStore;

@@ -9,9 +9,9 @@ import {
 import { parsePolicy } from '@greenlight/rules';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorityApp } from '../../test/authority-app';
-import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
-import { KeyStore } from '../keys/store';
+import { authorityApp } from '../../test/authority-app.ts';
+import { DB_KINDS, type TestDb, testDb } from '../../test/databases.ts';
+import { KeyStore } from '../keys/store.ts';
 
 const SECRET = 'a test secret that is long enough to derive a key';
 const now = new Date('2022-01-20T00:00:00Z');

@@ -16,9 +16,9 @@ import {
   signBundle,
 } from '@greenlight/codec';
 import { krPolicy } from '@greenlight/rules';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
-import { type KeyStore, publishedKeys } from '../keys/store';
+import type { Db } from '../db/types.ts';
+import { ServerError } from '../errors.ts';
+import { type KeyStore, publishedKeys } from '../keys/store.ts';
 
 export interface PublishedBundle {
   kind: BundleKind;

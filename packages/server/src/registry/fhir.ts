@@ -1,5 +1,5 @@
 /** FHIR R4 Bundles of Patient + Immunization, as registry rows (one per immunization, or per Patient without). */
-import type { RegistryColumn, RowError, RowFields } from './record';
+import type { RegistryColumn, RowError, RowFields } from './record.ts';
 
 export interface FhirRow {
   fields: RowFields;

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, type TestDb, testDb } from '../../test/databases';
-import { importRegistry } from './import';
-import { transliterate } from './romanize';
+import { DB_KINDS, type TestDb, testDb } from '../../test/databases.ts';
+import { importRegistry } from './import.ts';
+import { transliterate } from './romanize.ts';
 
 const now = () => new Date('2026-06-01T00:00:00Z');
 const HEADER =

@@ -2,10 +2,10 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { type Readable, Transform } from 'node:stream';
 import { parse } from 'csv-parse';
-import { writeAudit } from '../audit';
-import type { Db } from '../db/types';
-import { ServerError } from '../errors';
-import { fhirRows } from './fhir';
+import { writeAudit } from '../audit.ts';
+import type { Db } from '../db/types.ts';
+import { ServerError } from '../errors.ts';
+import { fhirRows } from './fhir.ts';
 import {
   checkRow,
   isRowError,
@@ -15,8 +15,8 @@ import {
   type RegistryRecord,
   type RowError,
   type RowFields,
-} from './record';
-import { linkGuardians, writeBatch } from './writer';
+} from './record.ts';
+import { linkGuardians, writeBatch } from './writer.ts';
 
 export type ImportFormat = 'csv' | 'fhir';
 

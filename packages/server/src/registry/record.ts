@@ -1,6 +1,6 @@
 /** One registry row, as read from CSV or FHIR: checked field by field into a record, or refused with a reason. */
 import { uuidv7 } from 'uuidv7';
-import { transliterate } from './romanize';
+import { transliterate } from './romanize.ts';
 
 export const REGISTRY_COLUMNS = [
   'external_id',

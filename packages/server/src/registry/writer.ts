@@ -1,6 +1,6 @@
 /** Writes checked registry records in batches: COPY into a staging table, then one upsert per table. */
-import type { Db } from '../db/types';
-import type { RegistryRecord } from './record';
+import type { Db } from '../db/types.ts';
+import type { RegistryRecord } from './record.ts';
 
 export interface WriteCounts {
   peopleInserted: number;

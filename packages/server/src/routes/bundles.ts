@@ -6,9 +6,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { BUNDLE_KINDS, type BundleKind } from '@greenlight/codec';
 import { Type } from 'typebox';
-import { ServerError } from '../errors';
-import { unknownKind } from '../publication/publisher';
-import { errorResponse } from './schemas';
+import { ServerError } from '../errors.ts';
+import { unknownKind } from '../publication/publisher.ts';
+import { errorResponse } from './schemas.ts';
 
 const LATEST_CACHE = 'public, max-age=60, must-revalidate';
 const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';

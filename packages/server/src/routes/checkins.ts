@@ -1,14 +1,14 @@
 /** Check-in ingestion (`POST /v1/checkins`, venue devices) and per-venue daily counts (inspectors, owners). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { venueCounts } from '../checkins/counts';
-import { DirectSink, type DirectSinkOptions } from '../checkins/direct';
-import { CheckinEntrySchema, checkEntries } from '../checkins/entries';
-import { NatsSink, type NatsSinkOptions } from '../checkins/nats';
-import { PartitionKeeper, startRetention } from '../checkins/partitions';
-import type { CheckinSink } from '../checkins/sink';
-import { venueExists } from '../venues/directory';
-import { errorResponse } from './schemas';
+import { venueCounts } from '../checkins/counts.ts';
+import { DirectSink, type DirectSinkOptions } from '../checkins/direct.ts';
+import { CheckinEntrySchema, checkEntries } from '../checkins/entries.ts';
+import { NatsSink, type NatsSinkOptions } from '../checkins/nats.ts';
+import { PartitionKeeper, startRetention } from '../checkins/partitions.ts';
+import type { CheckinSink } from '../checkins/sink.ts';
+import { venueExists } from '../venues/directory.ts';
+import { errorResponse } from './schemas.ts';
 
 export interface CheckinConfig {
   /** Scale-out mode: publish to JetStream at this URL (NATS_URL); direct mode when absent. */

@@ -4,11 +4,11 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { issueSticker, printPass } from '../desk/paper';
-import { revokeCertificate } from '../desk/revocation';
-import { searchRegistry } from '../desk/search';
-import { outageLog } from '../outages/log';
-import { errorResponse } from './schemas';
+import { issueSticker, printPass } from '../desk/paper.ts';
+import { revokeCertificate } from '../desk/revocation.ts';
+import { searchRegistry } from '../desk/search.ts';
+import { outageLog } from '../outages/log.ts';
+import { errorResponse } from './schemas.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 

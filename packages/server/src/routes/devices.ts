@@ -1,9 +1,9 @@
 /** A venue device learns its venue at set-up: the scanner sends its credential and gets the venue it belongs to. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ServerError } from '../errors';
-import { venueById } from '../venues/directory';
-import { errorResponse } from './schemas';
+import { ServerError } from '../errors.ts';
+import { venueById } from '../venues/directory.ts';
+import { errorResponse } from './schemas.ts';
 
 export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

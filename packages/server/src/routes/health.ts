@@ -1,9 +1,9 @@
 /** Liveness (/healthz: the process answers) and readiness (/readyz: the database answers). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { pingDb } from '../db/ping';
-import { dbUnavailable, isServerError } from '../errors';
-import { errorResponse } from './schemas';
+import { pingDb } from '../db/ping.ts';
+import { dbUnavailable, isServerError } from '../errors.ts';
+import { errorResponse } from './schemas.ts';
 
 const Healthy = Type.Object({ status: Type.Literal('ok') });
 const Ready = Type.Object({

@@ -4,13 +4,13 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { certificatesOfSession, holderName, holderPassPdf } from '../holders/certificates';
-import { registerDevice } from '../holders/devices';
-import { OtpLogin, type OtpSettings } from '../holders/otp';
-import type { KeyStore } from '../keys/store';
-import { setConsent } from '../partners/consent';
-import { type CheckinTokens, holderTokens } from '../tokens';
-import { errorResponse } from './schemas';
+import { certificatesOfSession, holderName, holderPassPdf } from '../holders/certificates.ts';
+import { registerDevice } from '../holders/devices.ts';
+import { OtpLogin, type OtpSettings } from '../holders/otp.ts';
+import type { KeyStore } from '../keys/store.ts';
+import { setConsent } from '../partners/consent.ts';
+import { type CheckinTokens, holderTokens } from '../tokens/index.ts';
+import { errorResponse } from './schemas.ts';
 
 export interface HolderRoutesOptions extends OtpSettings {
   keys: KeyStore;

@@ -1,9 +1,9 @@
 /** `POST /v1/investigations`: an investigator's audited contact list for one venue and time window. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { investigate } from '../investigations/investigate';
-import type { CheckinTokens } from '../tokens/tokens';
-import { errorResponse } from './schemas';
+import { investigate } from '../investigations/investigate.ts';
+import type { CheckinTokens } from '../tokens/tokens.ts';
+import { errorResponse } from './schemas.ts';
 
 export interface InvestigationRouteOptions {
   /** Opens the check-in tokens: built once from `config.checkinTokenSecret`. */

@@ -2,8 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { bytesToBase64 } from '@greenlight/codec';
 import { type Static, Type } from 'typebox';
-import { publishedKeys } from '../keys/store';
-import { errorResponse } from './schemas';
+import { publishedKeys } from '../keys/store.ts';
+import { errorResponse } from './schemas.ts';
 
 const DscEntry = Type.Object({
   kid: Type.String(),

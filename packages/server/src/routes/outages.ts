@@ -1,9 +1,9 @@
 /** The outage log: `GET /v1/outages?at=` (was the pass system degraded then?) and staff declarations. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ServerError } from '../errors';
-import { OutageProbe, outagesAt, recordOutage } from '../outages/log';
-import { errorResponse } from './schemas';
+import { ServerError } from '../errors.ts';
+import { OutageProbe, outagesAt, recordOutage } from '../outages/log.ts';
+import { errorResponse } from './schemas.ts';
 
 export interface OutageConfig {
   /** Probe interval in ms; 0 turns the probe off (default 5,000). */

@@ -4,9 +4,9 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { issuePartnerToken } from '../auth/partners';
-import { partnerFetch } from '../partners/certificates';
-import { errorResponse } from './schemas';
+import { issuePartnerToken } from '../auth/partners.ts';
+import { partnerFetch } from '../partners/certificates.ts';
+import { errorResponse } from './schemas.ts';
 
 export interface PartnerRoutesOptions {
   /** Signs the access tokens (HMAC): the server's key secret. */

@@ -1,8 +1,8 @@
 /** The venue directory (names and categories; the categories feed the rules bundle). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { listVenues } from '../venues/directory';
-import { errorResponse } from './schemas';
+import { listVenues } from '../venues/directory.ts';
+import { errorResponse } from './schemas.ts';
 
 const Venue = Type.Object({
   id: Type.String({ format: 'uuid' }),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDb, testDb } from '../../test/databases';
-import { isRegistryEmpty, prng, seedDemo } from './seed';
+import { type TestDb, testDb } from '../../test/databases.ts';
+import { isRegistryEmpty, prng, seedDemo } from './seed.ts';
 
 describe('demo seed', () => {
   let t: TestDb;

@@ -2,11 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { personName } from '@greenlight/codec';
 import { uuidv7 } from 'uuidv7';
-import { writeAudit } from '../audit';
-import { hashSecret } from '../auth/partners';
-import type { Db } from '../db/types';
-import { checkRow, isRowError, type RegistryRecord, type RowFields } from '../registry/record';
-import { linkGuardians, writeBatch } from '../registry/writer';
+import { writeAudit } from '../audit.ts';
+import { hashSecret } from '../auth/partners.ts';
+import type { Db } from '../db/types.ts';
+import { checkRow, isRowError, type RegistryRecord, type RowFields } from '../registry/record.ts';
+import { linkGuardians, writeBatch } from '../registry/writer.ts';
 
 /** mulberry32: small, fast and the same on every machine, so the demo registry is the same everywhere. */
 export function prng(seed: number): () => number {

@@ -1,8 +1,8 @@
 /** The 8-byte holder number that check-in tokens carry, one per registry person (never the person id itself). */
 
 import { dayIso, kstDay } from '@greenlight/rules';
-import type { Db } from '../db/types';
-import type { CheckinTokens } from './tokens';
+import type { Db } from '../db/types.ts';
+import type { CheckinTokens } from './tokens.ts';
 
 export async function holderNumber(db: Db, personId: string): Promise<bigint> {
   const { rows } = await db.query<{ holder_number: string }>(

@@ -1,3 +1,3 @@
 /** Check-in tokens and holder numbers. */
-export { holderNumber, holderTokens } from './holders';
-export { CheckinTokens, parseDayIso, TOKEN_BYTES } from './tokens';
+export { holderNumber, holderTokens } from './holders.ts';
+export { CheckinTokens, parseDayIso, TOKEN_BYTES } from './tokens.ts';

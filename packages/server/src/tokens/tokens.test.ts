@@ -1,7 +1,7 @@
 import { dayIso, kstDay } from '@greenlight/rules';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CheckinTokens, parseDayIso } from './tokens';
+import { CheckinTokens, parseDayIso } from './tokens.ts';
 
 const SECRET = 'test-checkin-token-secret-0123456789abcdef';
 const tokens = new CheckinTokens(SECRET);

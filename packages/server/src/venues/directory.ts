@@ -1,5 +1,5 @@
 /** The venue directory: names, categories (which feed the rules bundle) and addresses. */
-import type { Db } from '../db/types';
+import type { Db } from '../db/types.ts';
 
 export interface Venue {
   id: string;
