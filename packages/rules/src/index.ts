@@ -1,5 +1,5 @@
 export { BUILTIN_POLICIES, krPolicy, loadBuiltinPolicy } from './builtin.ts';
-export { REASON_CATALOG, reasonWords } from './decide/catalog.ts';
+export { REASON_CATALOG, reasonWords, TECHNICAL_CATALOG, technicalWords } from './decide/catalog.ts';
 export { decide } from './decide/decide.ts';
 export { hcertFromShc, productOfShcCode } from './decide/shc-mapping.ts';
 export type {

@@ -1,4 +1,5 @@
 /** The plain words (Korean and English) for the reasons that decide() adds itself; rule reasons use the policy's. */
+import type { CodecErrorCode } from '@greenlight/codec';
 import type { DecisionReasonCode, Words } from './types.ts';
 
 type CatalogCode = Exclude<DecisionReasonCode, 'RULE_PASSED' | 'RULE_FAILED' | 'RULE_WARNING'>;
@@ -70,6 +71,83 @@ export const REASON_CATALOG: Record<CatalogCode, Words> = {
     ko: '이 업종은 방역패스 기준에 없습니다. 관리자에게 업종을 다시 설정해 달라고 하세요.',
   },
 };
+
+/**
+ * Plainer words for the codec failures staff meet most, by the failed step's error code (`@greenlight/codec`
+ * errors.ts), so that the scanner, the wallet and the CLI say the same thing. A code not listed here reads as
+ * `TECHNICAL_FAILED`. The words never name the code: a person reads them.
+ */
+export const TECHNICAL_CATALOG: Partial<Record<CodecErrorCode, Words>> = {
+  ERR_PRESENTATION_STALE: {
+    en: 'Looks like a screenshot: the QR of a live phone pass keeps changing, and this one is old. Ask to see the pass app itself.',
+    ko: '화면 캡처로 보입니다. 휴대전화 방역패스의 QR은 계속 바뀌는데 이 QR은 지난 것입니다. 앱 화면을 직접 보여 달라고 하세요.',
+  },
+  ERR_PRESENTATION_PROOF: {
+    en: 'This pass was not shown from the phone it is registered to.',
+    ko: '이 방역패스가 등록된 휴대전화에서 보여 준 것이 아닙니다.',
+  },
+  ERR_PRESENTATION_BINDING_MISMATCH: {
+    en: 'This pass was not shown from the phone it is registered to.',
+    ko: '이 방역패스가 등록된 휴대전화에서 보여 준 것이 아닙니다.',
+  },
+  ERR_PRESENTATION_BINDING_EXPIRED: {
+    en: "The phone's registration of this pass has run out: the holder should open the pass app online once.",
+    ko: '이 휴대전화의 방역패스 등록 기간이 끝났습니다. 인터넷에 연결된 상태에서 앱을 한 번 열어야 합니다.',
+  },
+  ERR_CWT_EXPIRED: {
+    en: 'The certificate has expired.',
+    ko: '증명서의 유효기간이 지났습니다.',
+  },
+  ERR_SHC_EXPIRED: {
+    en: 'The certificate has expired.',
+    ko: '증명서의 유효기간이 지났습니다.',
+  },
+  ERR_CWT_NOT_YET_VALID: {
+    en: 'The certificate is not valid yet.',
+    ko: '아직 유효하지 않은 증명서입니다.',
+  },
+  ERR_SHC_NOT_YET_VALID: {
+    en: 'The certificate is not valid yet.',
+    ko: '아직 유효하지 않은 증명서입니다.',
+  },
+  ERR_TRUST_UNKNOWN_KID: {
+    en: 'The certificate is not from an issuer this device trusts.',
+    ko: '이 기기가 신뢰하는 발급 기관의 증명서가 아닙니다.',
+  },
+  ERR_SHC_ISSUER_UNKNOWN: {
+    en: 'The certificate is not from an issuer this device trusts.',
+    ko: '이 기기가 신뢰하는 발급 기관의 증명서가 아닙니다.',
+  },
+  ERR_SHC_KEY_UNKNOWN: {
+    en: 'The certificate is not from an issuer this device trusts.',
+    ko: '이 기기가 신뢰하는 발급 기관의 증명서가 아닙니다.',
+  },
+  ERR_COSE_SIGNATURE: {
+    en: "The issuer's signature does not match: the certificate is forged or was altered.",
+    ko: '발급 기관의 서명이 맞지 않습니다. 위조되었거나 내용이 바뀐 증명서입니다.',
+  },
+  ERR_JWS_SIGNATURE_VERIFICATION_FAILED: {
+    en: "The issuer's signature does not match: the certificate is forged or was altered.",
+    ko: '발급 기관의 서명이 맞지 않습니다. 위조되었거나 내용이 바뀐 증명서입니다.',
+  },
+  ERR_X509_EXPIRED: {
+    en: "The issuer's signing certificate is not valid now.",
+    ko: '발급 기관의 서명용 인증서가 지금은 유효하지 않습니다.',
+  },
+  ERR_X509_KEY_USAGE: {
+    en: 'The issuer may not sign this kind of certificate.',
+    ko: '발급 기관이 이 종류의 증명서에 서명할 수 없습니다.',
+  },
+};
+
+/**
+ * The words for a failed technical step: the catalog's own for its codec error code when it has them, else the
+ * generic `TECHNICAL_FAILED` words. `errorCode` is the step's `ERR_…` code, or undefined.
+ */
+export function technicalWords(errorCode: string | undefined): Words {
+  const own = errorCode === undefined ? undefined : TECHNICAL_CATALOG[errorCode as CodecErrorCode];
+  return own ? { ...own } : reasonWords('TECHNICAL_FAILED');
+}
 
 /** The catalog's words for `code`, with `{name}` placeholders filled from `vars` (each a Words or a plain value). */
 export function reasonWords(code: CatalogCode, vars: Record<string, Words | string | number> = {}): Words {

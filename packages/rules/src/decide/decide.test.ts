@@ -12,6 +12,7 @@ import {
   shcOf,
   signHcert,
 } from '../../test/authority.ts';
+import { REASON_CATALOG, TECHNICAL_CATALOG, technicalWords } from './catalog.ts';
 import { decide } from './decide.ts';
 import type { Decision, DecisionBundles } from './types.ts';
 
@@ -108,6 +109,37 @@ describe('decide() on an EU DCC', () => {
     const fresh = await signHcert(authority.kr, hcertOf(adult), TIMES);
     const noRules = await decide(fresh, { ...bundles, rules: undefined }, { now: NOW });
     expect([noRules.verdict, codes(noRules)]).toEqual(['fail', ['RULES_MISSING']]);
+  });
+
+  it("a technical failure speaks of its cause in the catalog's words, never its error code", async () => {
+    const hc1 = await signHcert(authority.kr, hcertOf(adult), TIMES);
+    // A presentation made five minutes ago: its slot has passed, as with a screenshot.
+    const old = await presentationOf(authority.kr, hc1, new Date(NOW.getTime() - 5 * 60_000));
+    const stale = await decide(old, bundles, { now: NOW });
+    expect(stale.verdict).toBe('fail');
+    expect(stale.reasons[0]).toEqual(
+      expect.objectContaining({
+        code: 'TECHNICAL_FAILED',
+        source: 'SLOT',
+        errorCode: 'ERR_PRESENTATION_STALE',
+        text: TECHNICAL_CATALOG.ERR_PRESENTATION_STALE,
+      }),
+    );
+    expect(stale.reasons[0]?.text.ko).toContain('화면 캡처');
+    expect(stale.reasons[0]?.text.en).toContain('screenshot');
+    const expired = await decide(
+      await signHcert(authority.kr, hcertOf(adult), { ...TIMES, expiresAt: '2022-02-01T00:00:00Z' }),
+      bundles,
+      { now: NOW },
+    );
+    expect(expired.reasons[0]?.text).toEqual(TECHNICAL_CATALOG.ERR_CWT_EXPIRED);
+    // A code the catalog has no words for reads as the generic failure.
+    expect(technicalWords('ERR_CBOR_MALFORMED')).toEqual(REASON_CATALOG.TECHNICAL_FAILED);
+    expect(technicalWords(undefined)).toEqual(REASON_CATALOG.TECHNICAL_FAILED);
+    for (const words of Object.values(TECHNICAL_CATALOG)) {
+      expect(Object.keys(words ?? {}).sort()).toEqual(['en', 'ko']);
+      for (const text of Object.values(words ?? {})) expect(text).not.toMatch(/ERR_|\{\w+\}/);
+    }
   });
 
   it('gives an unknown venue category a verdict, not a throw; solo-only only where the venue admits it', async () => {

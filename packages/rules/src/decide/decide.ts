@@ -8,7 +8,7 @@ import {
 } from '@greenlight/codec';
 import { CERTIFICATE_KEYS } from '../engine.ts';
 import { evaluatePolicy, type Policy, type PolicyVerdict, type Reason } from '../policy.ts';
-import { reasonWords } from './catalog.ts';
+import { reasonWords, technicalWords } from './catalog.ts';
 import { hcertFromShc } from './shc-mapping.ts';
 import type {
   Decision,
@@ -253,7 +253,9 @@ async function decideOrThrow(
     const failed = report.steps.filter(decisive);
     const reasons = failed.map((s) => {
       const code = technicalCode(s);
-      return reason(code, reasonWords(code), { source: s.name, ...(s.code ? { errorCode: s.code } : {}) });
+      // A technical failure speaks of its own cause when the catalog has words for it (a screenshot, an expiry).
+      const words = code === 'TECHNICAL_FAILED' ? technicalWords(s.code) : reasonWords(code);
+      return reason(code, words, { source: s.name, ...(s.code ? { errorCode: s.code } : {}) });
     });
     if (reasons.length === 0)
       reasons.push(reason('TECHNICAL_FAILED', reasonWords('TECHNICAL_FAILED'), { source: 'VERIFY' }));
