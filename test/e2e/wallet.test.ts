@@ -177,8 +177,13 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
     await page.getByRole('button', { name: 'Add' }).click();
     const card = page.locator('.cert-list > li').nth(1);
     await expect.poll(() => card.locator('.doses-list li').count()).toBe(2);
-    expect(await card.locator('.holder-status').textContent()).toContain('Staff will check your ID');
+    // The holder sees the policy's verdict on the doses; the photo-ID check at the door is on its entry QR screen.
+    expect(await card.locator('.holder-status').textContent()).toContain('Valid pass');
     expect(await card.textContent()).toContain('Jordan Doe');
+    await card.getByRole('button', { name: 'Show entry QR' }).click();
+    await expect.poll(() => page.locator('.qr svg').count()).toBe(1);
+    expect(await page.locator('.pass-card').textContent()).toContain('staff will check your ID');
+    await page.getByRole('button', { name: 'Back to list' }).click();
     await page.getByRole('button', { name: '한국어' }).click();
     await shotInBothLanguages(page, 'wallet-shc');
     await context.close();
@@ -198,7 +203,7 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
     await authority.revoke(certificates[0]?.text as string);
     await page.getByRole('button', { name: '증명서 다시 받기' }).click();
     await expect.poll(() => first.locator('.summary').getAttribute('data-verdict')).toBe('fail');
-    expect(await first.textContent()).toContain('취소된 증명서입니다');
+    expect(await first.textContent()).toContain('발급 기관이 취소한 증명서입니다');
     expect(await first.locator('svg.icon-fail').count()).toBe(1);
     // Only the revoked certificate: the family member's pass is still valid.
     expect(
@@ -206,7 +211,9 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
     ).toBe('exempt');
     await shotInBothLanguages(page, 'wallet-revoked');
     await page.getByRole('button', { name: '입장용 QR 보기' }).first().click();
-    await expect.poll(() => page.locator('.card').first().textContent()).toContain('취소된 증명서입니다');
+    await expect
+      .poll(() => page.locator('.card').first().textContent())
+      .toContain('발급 기관이 취소한 증명서입니다');
     await shotInBothLanguages(page, 'wallet-revoked-pass');
     await context.close();
   });

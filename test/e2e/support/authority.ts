@@ -42,7 +42,10 @@ export interface FakeAuthority {
   hc1: string;
   incomplete: string;
   presentation(now?: Date): Promise<string>;
-  /** A foreign SMART Health Card (`shc:/` QR text) with two doses, from an issuer in the trust list. */
+  /**
+   * A foreign SMART Health Card (`shc:/` QR text) from an issuer in the trust list: a primary series of two doses,
+   * the second a month ago, so the policy reads it as a valid series, as it would the same person's DCC.
+   */
   shc: string;
   /** Publishes the next revocation bundle, listing this HC1's UCI. */
   revoke(hc1: string): Promise<void>;
@@ -121,14 +124,14 @@ export async function fakeAuthority(
                 birthDate: '1985-07-14',
               },
             },
-            ...['2021-04-02', '2021-04-30'].map((date, i) => ({
+            ...[60, 30].map((daysAgo, i) => ({
               fullUrl: `resource:${i + 1}`,
               resource: {
                 resourceType: 'Immunization',
                 status: 'completed',
                 vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '208' }] },
                 patient: { reference: 'resource:0' },
-                occurrenceDateTime: date,
+                occurrenceDateTime: new Date(Date.now() - daysAgo * 86400_000).toISOString().slice(0, 10),
               },
             })),
           ],
