@@ -43,7 +43,8 @@ export function VerdictIcon({ verdict, label }: { verdict: DecisionVerdict; labe
 
 /** The mark before a reason: what held (✓), what failed (✗), what staff must do or know (!). */
 export function reasonMark(code: string): '✓' | '✗' | '!' {
-  if (code === 'EXEMPT') return '✓';
+  // decide() lists the rules that held (RULE_PASSED) after a check-id reason: they held, so they are never ✗.
+  if (code === 'EXEMPT' || code === 'RULE_PASSED') return '✓';
   if (
     code === 'REVOCATION_MISSING' ||
     code === 'STALE_BUNDLE' ||

@@ -131,6 +131,9 @@ describe.skipIf(!haveChromium)('scanner in Chromium', () => {
     await expect.poll(() => verdict.getAttribute('data-verdict')).toBe('check-id');
     expect(await verdict.locator('svg.icon-check-id').count()).toBe(1);
     expect(await verdict.textContent()).toContain('신분증');
+    // The rules it met are listed as met: only the ID check is marked for staff.
+    expect(await verdict.locator('.reasons li[data-mark="✓"]').count()).toBeGreaterThan(0);
+    expect(await verdict.locator('.reasons li[data-mark="✗"]').count()).toBe(0);
     await shotInBothLanguages(page, 'scanner-verdict-check-id-paper');
 
     await scan(page, authority.incomplete);
@@ -149,6 +152,7 @@ describe.skipIf(!haveChromium)('scanner in Chromium', () => {
     await scan(page, authority.shc);
     await expect.poll(() => verdict.getAttribute('data-verdict')).toBe('check-id');
     expect(await verdict.locator('.doses li').count()).toBe(2);
+    expect(await verdict.locator('.reasons li[data-mark="✗"]').count()).toBe(0);
     expect(await verdict.textContent()).toContain('Jordan Doe');
     await shotInBothLanguages(page, 'scanner-verdict-shc');
     await context.close();
