@@ -1,3 +1,4 @@
+/** decide() as the apps' screens read it: validity in plain words for the wallet, verdicts at the door. */
 import {
   buildRevocationPartition,
   bytesToBase64,
@@ -5,9 +6,11 @@ import {
   RevocationList,
   ShcTrustStore,
 } from '@greenlight/codec';
-import { type DecisionBundles, decide, krPolicy } from '@greenlight/rules';
 import { describe, expect, it } from 'vitest';
-import { makeDsc, SAMPLE_HCERT } from '../../packages/codec/test/dcc-fixtures';
+import { makeDsc, SAMPLE_HCERT } from '../../../codec/test/dcc-fixtures.ts';
+import { krPolicy } from '../builtin.ts';
+import { decide } from './decide.ts';
+import type { DecisionBundles } from './types.ts';
 
 const dscPromise = makeDsc();
 
