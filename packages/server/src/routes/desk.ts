@@ -127,11 +127,19 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: staff,
       schema: {
         tags: ['desk'],
-        summary: 'Revokes a certificate; it is in the next revocation bundle (DCC) or CRL (SHC) (staff)',
+        summary:
+          "Revokes a person's certificate in every form (DCC by UCI, SHC by rid): in the next revocation bundle and CRL (staff)",
         params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}:(dcc|shc)$' }) }),
         body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }),
         response: {
-          200: Type.Object({ revoked: Type.Literal(true), republished: Type.Boolean() }),
+          200: Type.Object({
+            revoked: Type.Literal(true),
+            certificates: Type.Array(Type.String(), {
+              description:
+                'the forms revoked now (<personId>:dcc, <personId>:shc); empty when all already were',
+            }),
+            republished: Type.Boolean(),
+          }),
           401: errorResponse('ERR_STAFF_UNAUTHORIZED'),
           404: errorResponse('ERR_NOT_FOUND'),
         },
@@ -139,11 +147,17 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const [personId, kind] = request.params.id.split(':') as [string, 'dcc' | 'shc'];
-      await revokeCertificate(app.db, request.staff, personId, kind, request.body.reason);
+      const certificates = await revokeCertificate(
+        app.db,
+        request.staff,
+        personId,
+        kind,
+        request.body.reason,
+      );
       // The publication plugin is registered before the desk whenever the app publishes bundles.
       const republished = app.hasDecorator('republish');
       if (republished) await app.republish();
-      return { revoked: true as const, republished };
+      return { revoked: true as const, certificates, republished };
     },
   );
 };
