@@ -1,19 +1,16 @@
 /** Bundle sync for the apps: conditional GETs (ETag), signature checks before use, and the last good bundle kept. */
 
-import type { JWK } from '@greenlight/codec';
 import {
+  BUNDLE_KINDS,
   type BundleKind,
   bundleDigest,
-  DscTrustList,
-  RevocationList,
-  ShcTrustStore,
+  type JWK,
+  type RevocationContent,
+  type TrustListContent,
   verifyBundle,
 } from '@greenlight/codec';
-import type { DecisionBundles } from '@greenlight/rules';
-import { parsePolicy } from '@greenlight/rules';
+import { type DecisionBundles, decisionBundlesFrom } from '@greenlight/rules';
 import type { AppDb, StoredBundle } from './store';
-
-export const BUNDLE_KINDS: BundleKind[] = ['trust-list', 'rules', 'revocation'];
 
 export const BUNDLE_URL = (kind: BundleKind) => `/v1/bundles/${kind}`;
 export const PUBLICATION_KEYS_URL = '/.well-known/greenlight/publication-keys.json';
@@ -72,40 +69,22 @@ export async function loadBundle<T>(db: AppDb, kind: BundleKind, keys: JWK[]) {
   return { payload, stored };
 }
 
-/** The trust-list bundle's content: the DCC Gateway's DSC list, plus SMART Health Card issuers (VCI snapshot). */
-export interface TrustListContent {
-  certificates: { kid: string; country: string; rawData: string }[];
-  shcDirectory?: unknown;
-}
-
 /**
  * The stored bundles, verified again, in the shape `decide()` takes: each with its signed `issuedAt`, from which
  * its age is counted. A kind that is missing (or no longer verifies) is left out, and `decide()` says so.
  */
 export async function loadDecisionBundles(db: AppDb, keys: JWK[]): Promise<DecisionBundles> {
-  const load = <T>(kind: BundleKind) => loadBundle<T>(db, kind, keys).catch(() => undefined);
+  const load = <T>(kind: BundleKind) =>
+    loadBundle<T>(db, kind, keys).then(
+      (loaded) => loaded?.payload,
+      () => undefined,
+    );
   const [trustList, rules, revocation] = await Promise.all([
     load<TrustListContent>('trust-list'),
     load<unknown>('rules'),
-    load<unknown>('revocation'),
+    load<RevocationContent>('revocation'),
   ]);
-  const bundles: DecisionBundles = {};
-  if (trustList) {
-    const { content } = trustList.payload;
-    const issuedAt = trustList.payload.issuedAt;
-    bundles.trust = { value: await DscTrustList.fromGatewayJson(content), issuedAt };
-    bundles.shc = {
-      value: content.shcDirectory ? ShcTrustStore.fromVciSnapshot(content.shcDirectory) : new ShcTrustStore(),
-      issuedAt,
-    };
-  }
-  if (rules) bundles.rules = { value: parsePolicy(rules.payload.content), issuedAt: rules.payload.issuedAt };
-  if (revocation)
-    bundles.revocation = {
-      value: RevocationList.fromContent(revocation.payload.content),
-      issuedAt: revocation.payload.issuedAt,
-    };
-  return bundles;
+  return decisionBundlesFrom({ 'trust-list': trustList, rules, revocation });
 }
 
 /** Fetches every bundle that changed, then loads what is in force. */

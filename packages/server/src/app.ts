@@ -89,7 +89,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (isServerError(error)) {
       if (error.retryAfter !== undefined) reply.header('Retry-After', String(error.retryAfter));
       if (error.statusCode >= 500) request.log.warn({ err: error }, error.message);
-      return reply.status(error.statusCode).send({ code: error.code, message: error.message });
+      const reasons = error.details?.reasons;
+      return reply
+        .status(error.statusCode)
+        .send({ code: error.code, message: error.message, ...(Array.isArray(reasons) ? { reasons } : {}) });
     }
     if (error.validation) {
       return reply

@@ -19,6 +19,10 @@ export const ERRORS = {
   ERR_CONSENT_REQUIRED: { status: 403, message: 'the holder has not consented to this partner' },
   ERR_NOT_FOUND: { status: 404, message: 'no such route or resource' },
   ERR_BUNDLE_KIND: { status: 404, message: 'no such bundle kind' },
+  ERR_PASS_NOT_PRINTABLE: {
+    status: 409,
+    message: 'the certificate is revoked, expired or invalid: it cannot be printed; the answer lists why',
+  },
   ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'the body is over the limit' },
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'the route does not take this content type' },
   ERR_OTP_TOO_SOON: { status: 429, message: 'a code was just sent; wait before asking again' },

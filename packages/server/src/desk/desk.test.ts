@@ -58,6 +58,27 @@ describe.each(DB_KINDS)('desk (%s)', (kind) => {
     expect(rows[0]?.n).toBe(4);
   });
 
+  it('refuses to print an expired pass and says why, from decide() with the bundles the scanners hold', async () => {
+    const later = new Date(now.getTime() + 400 * 86_400_000);
+    const keys = new KeyStore(t.db, { secret: SECRET, now: () => later });
+    const lateApp = await authorityApp(t.db, { keys, secret: SECRET, now: () => later });
+    try {
+      const pdf = await lateApp.inject({
+        method: 'GET',
+        url: `/v1/registry/people/${PERSON}/pass.pdf`,
+        headers: as(staffToken),
+      });
+      expect(pdf.statusCode).toBe(409);
+      expect(pdf.json().code).toBe('ERR_PASS_NOT_PRINTABLE');
+      const [first] = pdf.json().reasons as { code: string; text: { en: string; ko: string } }[];
+      expect(first?.code).toBe('TECHNICAL_FAILED');
+      expect(first?.text.en).not.toMatch(/ERR_/);
+      expect(first?.text.ko.length).toBeGreaterThan(0);
+    } finally {
+      await lateApp.close();
+    }
+  });
+
   it('prints a paper pass, records a sticker, revokes; the revocation bundle changes at once', async () => {
     const pdf = await app.inject({
       method: 'GET',
@@ -121,6 +142,20 @@ describe.each(DB_KINDS)('desk (%s)', (kind) => {
       ['issued in error'],
     );
     expect(marks[0]?.n).toBe(2);
+    // The revoked pass is no longer printed: the desk is told why, and the refusal is audited.
+    const refused = await app.inject({
+      method: 'GET',
+      url: `/v1/registry/people/${PERSON}/pass.pdf`,
+      headers: as(staffToken),
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('ERR_PASS_NOT_PRINTABLE');
+    expect(refused.json().reasons[0].code).toBe('REVOKED');
+    const { rows: audit } = await t.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit_log WHERE action = 'paper.print.refused' AND subject = $1",
+      [PERSON],
+    );
+    expect(audit[0]?.n).toBeGreaterThanOrEqual(1);
   });
 
   it('lists the outage log for staff, newest first', async () => {

@@ -3,7 +3,8 @@
  * scanners never reaches the database. Decorates `app.republish` (after a revocation or a key rotation) and
  * `app.publication` (what the bundle routes serve).
  */
-import type { BundleKind } from '@greenlight/codec';
+import { BUNDLE_KINDS, type BundleKind, type JWK, verifyBundle } from '@greenlight/codec';
+import { type DecisionBundles, decisionBundlesFrom, type VerifiedBundlePayloads } from '@greenlight/rules';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { KeyStore } from '../keys/store.ts';
@@ -27,6 +28,11 @@ export interface Publication {
   byDigest(kind: BundleKind, digest: string): Promise<PublishedBundle | undefined>;
   /** The publication public keys (JWKs) that apps pin. */
   keys(): Promise<{ keys: Record<string, unknown>[] }>;
+  /**
+   * The bundles in force in the shape `decide()` takes, verified with the publication keys as an app verifies
+   * them: the server's own guards (the desk's print) decide with exactly what the scanners hold.
+   */
+  decisionBundles(): Promise<DecisionBundles>;
 }
 
 declare module 'fastify' {
@@ -40,6 +46,8 @@ declare module 'fastify' {
 async function publication(app: FastifyInstance, options: PublicationPluginOptions): Promise<void> {
   const served = new Map<BundleKind, ServedBundle>();
   let keys: { keys: Record<string, unknown>[] } = { keys: [] };
+  // Rebuilt only when a served bundle changes (its digest), not on every call.
+  let decision: { digests: string; bundles: Promise<DecisionBundles> } | undefined;
 
   const refresh = async () => {
     const latest = await publish(app.db, { keys: options.keys, shcIssuer: options.shcIssuer, now: app.now });
@@ -59,6 +67,27 @@ async function publication(app: FastifyInstance, options: PublicationPluginOptio
     async keys() {
       if (keys.keys.length === 0) await refresh();
       return keys;
+    },
+    async decisionBundles() {
+      if (served.size === 0 || keys.keys.length === 0) await refresh();
+      const digests = BUNDLE_KINDS.map((kind) => served.get(kind)?.digest ?? '').join(',');
+      if (decision?.digests !== digests) {
+        const trusted = keys.keys as unknown as JWK[];
+        const verified = async (kind: BundleKind) => {
+          const bundle = served.get(kind);
+          return bundle ? verifyBundle(bundle.bytes, trusted, { kind }) : undefined;
+        };
+        const bundles = (async () => {
+          const payloads: VerifiedBundlePayloads = {};
+          for (const kind of BUNDLE_KINDS) Object.assign(payloads, { [kind]: await verified(kind) });
+          return decisionBundlesFrom(payloads);
+        })();
+        bundles.catch(() => {
+          decision = undefined;
+        });
+        decision = { digests, bundles };
+      }
+      return decision.bundles;
     },
   } satisfies Publication);
 

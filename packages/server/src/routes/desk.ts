@@ -56,13 +56,21 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: staff,
       schema: {
         tags: ['desk'],
-        summary: "A person's printable paper pass (staff)",
+        summary:
+          "A person's printable paper pass (staff); refused when decide() finds the certificate revoked or expired",
         params: Type.Object({ id: Uuid }),
-        response: { 401: errorResponse('ERR_STAFF_UNAUTHORIZED'), 404: errorResponse('ERR_NOT_FOUND') },
+        response: {
+          401: errorResponse('ERR_STAFF_UNAUTHORIZED'),
+          404: errorResponse('ERR_NOT_FOUND'),
+          409: errorResponse('ERR_PASS_NOT_PRINTABLE, with the reasons'),
+        },
       },
     },
     async (request, reply) => {
-      const pdf = await printPass(app.db, request.staff, request.params.id);
+      const pdf = await printPass(app.db, request.staff, request.params.id, {
+        bundles: await app.publication.decisionBundles(),
+        now: app.now(),
+      });
       reply.header('Cache-Control', 'private, no-store');
       reply.header('Content-Disposition', 'inline; filename="greenlight-pass.pdf"');
       return reply.type('application/pdf').send(Buffer.from(pdf));

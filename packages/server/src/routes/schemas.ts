@@ -5,6 +5,11 @@ export const ErrorBody = Type.Object(
   {
     code: Type.String({ pattern: '^ERR_[A-Z0-9_]+$' }),
     message: Type.String(),
+    reasons: Type.Optional(
+      Type.Array(Type.Object({ code: Type.String(), text: Type.Record(Type.String(), Type.String()) }), {
+        description: "the decision's reasons, where a verdict refused the request (ERR_PASS_NOT_PRINTABLE)",
+      }),
+    ),
   },
   { $id: 'ErrorBody', description: 'Every error answer' },
 );
