@@ -4,7 +4,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { formatDateTime, type Lang, translator, useLang } from '../shared/i18n';
 import { LangSwitch } from '../shared/LangSwitch';
-import { openPdf } from '../shared/pdf';
+import { openPdf, RefusedError } from '../shared/pdf';
 import { registerServiceWorker } from '../shared/pwa';
 import { messages } from './messages';
 import '../shared/styles.css';
@@ -55,9 +55,18 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
   const [people, setPeople] = useState<Person[]>();
   const [outages, setOutages] = useState<Outage[]>([]);
   // The words of the last message, rendered in the language on screen (it follows a change of language).
-  const [message, setMessage] = useState<{ words: (t: T) => string }>();
-  const say = (words: (t: T) => string) => setMessage({ words });
-  const fail = (e: unknown) => say((t) => t('error', { error: (e as Error).message }));
+  const [message, setMessage] = useState<{ words: (t: T, lang: Lang) => string }>();
+  const say = (words: (t: T, lang: Lang) => string) => setMessage({ words });
+  const fail = (e: unknown) =>
+    e instanceof RefusedError
+      ? say((t, lang) =>
+          [
+            t('print.refused'),
+            ...e.reasons.map((r) => r.text[lang] ?? r.text.en ?? ''),
+            t('print.reissue'),
+          ].join(' '),
+        )
+      : say((t) => t('error', { error: (e as Error).message }));
 
   const loadOutages = () =>
     api<{ outages: Outage[] }>('/v1/outages/log', token)
@@ -82,7 +91,7 @@ function Desk({ token, t, lang }: { token: string; t: T; lang: Lang }) {
     <>
       {message && (
         <p class="status" role="status">
-          {message.words(t)}
+          {message.words(t, lang)}
         </p>
       )}
       <form class="card" onSubmit={search}>
