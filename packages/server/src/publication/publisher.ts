@@ -6,14 +6,17 @@
 import { createHash } from 'node:crypto';
 import {
   BUNDLE_KINDS,
+  type BundleContents,
   type BundleKind,
   buildRevocationPartition,
   bundleDigest,
   bytesToBase64,
   crlDocument,
   jwksDocument,
+  type RevocationContent,
   type ShcJwk,
   signBundle,
+  type TrustListContent,
 } from '@greenlight/codec';
 import { krPolicy } from '@greenlight/rules';
 import type { Db } from '../db/types.ts';
@@ -37,7 +40,7 @@ export interface PublisherOptions {
   now?: () => Date;
 }
 
-async function trustListContent(db: Db, options: PublisherOptions, now: Date) {
+async function trustListContent(db: Db, options: PublisherOptions, now: Date): Promise<TrustListContent> {
   const dscs = await publishedKeys(db, 'dsc', now);
   const shcKeys = await publishedKeys(db, 'shc', now);
   const { rows: revoked } = await db.query<{ reference: string; key_id: string; revoked_at: Date }>(
@@ -70,7 +73,7 @@ async function trustListContent(db: Db, options: PublisherOptions, now: Date) {
   };
 }
 
-async function revocationContent(db: Db) {
+async function revocationContent(db: Db): Promise<RevocationContent> {
   const { rows } = await db.query<{ uci: string; kid: string }>(
     `SELECT r.uci, k.kid FROM revocations r JOIN keys k ON k.id = r.key_id
      WHERE r.kind = 'dcc' AND r.uci IS NOT NULL ORDER BY k.kid`,
@@ -87,7 +90,12 @@ async function revocationContent(db: Db) {
   };
 }
 
-async function contentOf(kind: BundleKind, db: Db, options: PublisherOptions, now: Date): Promise<unknown> {
+async function contentOf(
+  kind: BundleKind,
+  db: Db,
+  options: PublisherOptions,
+  now: Date,
+): Promise<BundleContents[BundleKind]> {
   if (kind === 'trust-list') return trustListContent(db, options, now);
   if (kind === 'rules') return krPolicy;
   return revocationContent(db);
