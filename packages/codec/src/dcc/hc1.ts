@@ -131,6 +131,14 @@ export async function verifyHcertCose(
   const claims = cose === undefined ? undefined : run('DECODE', () => parseHcertClaims(cose.payload));
   if (!cose || !claims) return report;
 
+  // Decisive, unlike the schema step: a verdict is never built on a payload whose event or field values a policy
+  // would have to guess at. Checked now, while WebCrypto checks the signature off the main thread, and reported
+  // after VERIFY, in step order.
+  const payloadSteps: Step[] = [];
+  const runPayload = stepRunner(payloadSteps);
+  runPayload('EVENTS', () => checkHcertEvents(claims.hcert));
+  runPayload('FIELDS', () => checkHcertFields(claims.hcert));
+
   const type = hcertType(claims.hcert);
   report.certificateType = type;
   report.holder = hcertHolder(claims.hcert);
@@ -188,10 +196,7 @@ export async function verifyHcertCose(
     }
   }
 
-  // Decisive, unlike the schema step: a verdict is never built on a payload whose event or field values a policy
-  // would have to guess at.
-  run('EVENTS', () => checkHcertEvents(claims.hcert));
-  run('FIELDS', () => checkHcertFields(claims.hcert));
+  steps.push(...payloadSteps);
 
   const schema = options.schemas ? validateHcertSchema(claims.hcert, options.schemas) : undefined;
   if (!schema) {
