@@ -1,7 +1,7 @@
 /** The venue scanner: verifies passes offline against signed bundles, records entries, uploads them when it can. */
 import '../shared/reflect-polyfill';
 import { configureQrReader, type JWK } from '@greenlight/codec';
-import { type Decision, type DecisionBundles, decide } from '@greenlight/rules';
+import { DEFAULT_MAX_BUNDLE_AGE_HOURS, type Decision, type DecisionBundles, decide } from '@greenlight/rules';
 import { prepareZXingModule } from 'barcode-detector/ponyfill';
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
@@ -27,11 +27,10 @@ prepareZXingModule({
 });
 
 /**
- * Bundles older than this (from their signed issuedAt) are stale: the banner says so and decide() turns a pass into
- * a warning. A setting of the device, the same for both, so the screen never says "fresh" beside a stale verdict.
+ * Bundles older than decide()'s limit (from their signed issuedAt) are stale: the banner uses the same limit as the
+ * verdict, so the screen never says "fresh" beside a stale verdict.
  */
-const STALE_AFTER_HOURS = 24;
-const STALE_AFTER_MS = STALE_AFTER_HOURS * 3600 * 1000;
+const STALE_AFTER_MS = DEFAULT_MAX_BUNDLE_AGE_HOURS * 3600 * 1000;
 /**
  * How long a verdict stays on the staff screen before it returns to "ready": 8 s, or `?verdict-seconds=N` for a
  * door that wants longer (a setting of the screen, not of the policy).
@@ -271,7 +270,6 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
       now: new Date(),
       venueCategory: venue.category,
       purpose: 'door',
-      maxBundleAgeHours: STALE_AFTER_HOURS,
     });
     setManual(false);
     setDecision(result);

@@ -2,7 +2,7 @@ export { BUILTIN_POLICIES, krPolicy, loadBuiltinPolicy } from './builtin.ts';
 export type { VerifiedBundlePayloads } from './decide/bundles.ts';
 export { decisionBundlesFrom } from './decide/bundles.ts';
 export { REASON_CATALOG, reasonWords, TECHNICAL_CATALOG, technicalWords } from './decide/catalog.ts';
-export { decide } from './decide/decide.ts';
+export { DEFAULT_MAX_BUNDLE_AGE_HOURS, decide } from './decide/decide.ts';
 export { hcertFromShc, productOfShcCode } from './decide/shc-mapping.ts';
 export type {
   BundleInForce,

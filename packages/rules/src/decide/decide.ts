@@ -22,7 +22,8 @@ import type {
 } from './types.ts';
 import { validityOf } from './validity.ts';
 
-const DEFAULT_MAX_BUNDLE_AGE_HOURS = 48;
+/** A bundle older than this (hours from its signed issuedAt) makes a pass a warning: `maxBundleAgeHours`'s default. */
+export const DEFAULT_MAX_BUNDLE_AGE_HOURS = 48;
 
 type Format = Decision['format'];
 
