@@ -17,8 +17,8 @@ export const messages = {
   'action.revoke': { ko: '{kind} 취소', en: 'Revoke {kind}' },
   'action.revokeReason': { ko: '취소 사유를 입력하세요', en: 'Reason for revoking' },
   'action.revokeDone': {
-    ko: '취소 완료: {kind}. 다음 취소 목록에 반영됩니다.',
-    en: '{kind} revoked; it will be in the next revocation bundle.',
+    ko: '취소 완료: {kind}와 같은 증명서의 다른 형식도 함께 취소되었습니다. 다음 취소 목록에 반영됩니다.',
+    en: '{kind} revoked, and every other form of the same certificate with it; it will be in the next revocation bundle.',
   },
   'print.refused': { ko: '종이 증명서를 출력할 수 없습니다.', en: 'The paper pass cannot be printed.' },
   'print.revoked': {
