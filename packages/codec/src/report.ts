@@ -67,8 +67,6 @@ export interface VerificationReport {
   payload?: unknown;
   /** Presentation QR only: the slot it was drawn for and the check-in token it carries (base64url). */
   presentation?: { slot: number; token?: string };
-  /** Filled by `greenlight verify --policy`: the rules verdict (see @greenlight/rules). */
-  rules?: unknown;
 }
 
 /**
