@@ -4,22 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../main.ts';
+import { capture } from '../../test/capture.ts';
 
 const krFolder = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'rules', 'policies', 'kr');
-
-async function capture(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((line) => void out.push(String(line)));
-  const error = vi.spyOn(console, 'error').mockImplementation((line) => void err.push(String(line)));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 const vaccination = (v: Record<string, unknown> = {}) => ({
   ver: '1.3.0',

@@ -27,25 +27,12 @@ import {
   shcOf,
   signHcert,
 } from '../../../rules/test/authority.ts';
-import { main } from '../main.ts';
+import { capture } from '../../test/capture.ts';
 
 const AT = '2022-02-15T03:00:00Z';
 const NOW = new Date(AT);
 const ISSUED = '2022-02-14T12:00:00Z';
 const TIMES = { issuedAt: '2022-01-20T00:00:00Z', expiresAt: '2023-01-20T00:00:00Z' };
-
-async function capture(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((line) => void out.push(String(line)));
-  const error = vi.spyOn(console, 'error').mockImplementation((line) => void err.push(String(line)));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 const person = (overrides: Partial<PersonRecord> = {}): PersonRecord => ({
   familyName: 'Kim',

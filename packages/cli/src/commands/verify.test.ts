@@ -6,20 +6,7 @@ import { configureNodeQr } from '@greenlight/codec/node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { testdataPath } from '../../../../test/support/testdata.ts';
 import { bindDevice, makeDsc, SAMPLE_HCERT } from '../../../codec/test/dcc-fixtures.ts';
-import { main } from '../main.ts';
-
-async function capture(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((line) => void out.push(String(line)));
-  const error = vi.spyOn(console, 'error').mockImplementation((line) => void err.push(String(line)));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+import { capture } from '../../test/capture.ts';
 
 describe('greenlight verify', () => {
   afterEach(() => vi.restoreAllMocks());
