@@ -126,6 +126,18 @@ export function fhirBundleOf(person: PersonRecord): Record<string, unknown> {
   };
 }
 
+/** The tests' usual holder: an adult with a two-dose primary series (Comirnaty, September and October 2021). */
+export const ADULT: PersonRecord = {
+  familyName: 'Kim',
+  givenName: 'Minji',
+  birthDate: '1985-04-12',
+  doses: [
+    { product: 'EU/1/20/1528', date: '2021-09-01' },
+    { product: 'EU/1/20/1528', date: '2021-10-01' },
+  ],
+  seriesTotal: 2,
+};
+
 export type Authority = Awaited<ReturnType<typeof makeAuthority>>;
 
 /** A Korean DSC, a foreign (DE) DSC and an SHC issuer key. */

@@ -9,6 +9,7 @@ import { bytesToBase64 } from '@greenlight/codec';
 import { decide } from '../src/decide/decide.ts';
 import type { DecisionContext } from '../src/decide/types.ts';
 import {
+  ADULT,
   hcertOf,
   makeAuthority,
   type PersonRecord,
@@ -29,16 +30,7 @@ const trust = {
   shcDirectory: authority.shcDirectory,
 };
 
-const adult: PersonRecord = {
-  familyName: 'Kim',
-  givenName: 'Minji',
-  birthDate: '1985-04-12',
-  doses: [
-    { product: 'EU/1/20/1528', date: '2021-09-01' },
-    { product: 'EU/1/20/1528', date: '2021-10-01' },
-  ],
-  seriesTotal: 2,
-};
+const adult = ADULT;
 const expiredSeries: PersonRecord = {
   ...adult,
   familyName: 'Choi',

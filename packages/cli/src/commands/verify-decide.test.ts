@@ -18,6 +18,7 @@ import { type Decision, type DecisionBundles, decide, krPolicy, parsePolicy } fr
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  ADULT,
   type Authority,
   hcertOf,
   makeAuthority,
@@ -34,17 +35,7 @@ const NOW = new Date(AT);
 const ISSUED = '2022-02-14T12:00:00Z';
 const TIMES = { issuedAt: '2022-01-20T00:00:00Z', expiresAt: '2023-01-20T00:00:00Z' };
 
-const person = (overrides: Partial<PersonRecord> = {}): PersonRecord => ({
-  familyName: 'Kim',
-  givenName: 'Minji',
-  birthDate: '1985-04-12',
-  doses: [
-    { product: 'EU/1/20/1528', date: '2021-09-01' },
-    { product: 'EU/1/20/1528', date: '2021-10-01' },
-  ],
-  seriesTotal: 2,
-  ...overrides,
-});
+const person = (overrides: Partial<PersonRecord> = {}): PersonRecord => ({ ...ADULT, ...overrides });
 
 const exemption = (co: string, es?: string) => ({
   ver: '1.3.0',

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  ADULT,
   type Authority,
   bundlesOf,
   hcertOf,
@@ -21,16 +22,7 @@ const FRESH = '2022-02-15T00:00:00Z';
 const TIMES = { issuedAt: '2022-01-20T00:00:00Z', expiresAt: '2023-01-20T00:00:00Z' };
 const VERDICTS = ['pass', 'exempt', 'solo-only', 'check-id', 'warn', 'fail'];
 
-const adult: PersonRecord = {
-  familyName: 'Kim',
-  givenName: 'Minji',
-  birthDate: '1985-04-12',
-  doses: [
-    { product: 'EU/1/20/1528', date: '2021-09-01' },
-    { product: 'EU/1/20/1528', date: '2021-10-01' },
-  ],
-  seriesTotal: 2,
-};
+const adult = ADULT;
 
 const codes = (d: Decision) => d.reasons.map((r) => r.code);
 
