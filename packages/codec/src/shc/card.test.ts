@@ -351,6 +351,7 @@ describe('near-misses are warnings, unusable revocation data fails closed', () =
   it.each([
     ['an unknown method', { method: 'hash' }, 'ERR_SHC_CRL_METHOD'],
     ['a ctr below crlVersion', { ctr: 1 }, 'ERR_SHC_CRL_STALE'],
+    ['a ctr above crlVersion', { ctr: 3 }, 'ERR_SHC_CRL_AHEAD'],
     ['a malformed rid', { rids: ['not base64url!'] }, 'ERR_SHC_CRL_RID'],
     ['a rid longer than 24 characters', { rids: ['A'.repeat(25)] }, 'ERR_SHC_CRL_RID'],
     ['a duplicate rid', { rids: ['xyz', 'xyz'] }, 'ERR_SHC_CRL_RID'],

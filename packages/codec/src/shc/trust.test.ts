@@ -46,6 +46,18 @@ describe.skipIf(!dir)('example issuer', () => {
       code: 'ERR_SHC_CRL_STALE',
     });
     expect(revocationStatus({ ...key, crlVersion: 2 }, [crl()], 'TqB_qu_6OtM', 0).state).toBe('revoked');
+  });
+  it('a CRL newer than the key set fails closed, and still revokes what it lists', () => {
+    const key = keys().find((k) => k.kid === KID) as ShcJwk;
+    const ahead = { ...crl(), ctr: 2 };
+    expect(revocationStatus({ ...key, crlVersion: 1 }, [ahead], 'x', 0)).toMatchObject({
+      state: 'unusable',
+      code: 'ERR_SHC_CRL_AHEAD',
+    });
+    expect(revocationStatus({ ...key, crlVersion: 1 }, [ahead], 'TqB_qu_6OtM', 0)).toMatchObject({
+      state: 'revoked',
+      ctr: 2,
+    });
     expect(revocationStatus({ ...key, crlVersion: undefined }, [crl()], 'TqB_qu_6OtM', 0).state).toBe(
       'not-applicable',
     );
@@ -92,7 +104,7 @@ describe('CRL validation: a key that declares crlVersion fails closed on a CRL i
     ['a good CRL', {}, undefined],
     ['an unknown method', { method: 'hash' }, 'ERR_SHC_CRL_METHOD'],
     ['ctr below crlVersion', { ctr: 1 }, 'ERR_SHC_CRL_STALE'],
-    ['ctr above crlVersion (newer than the JWKS)', { ctr: 3 }, undefined],
+    ['ctr above crlVersion (newer than the JWKS held)', { ctr: 3 }, 'ERR_SHC_CRL_AHEAD'],
     ['ctr 0', { ctr: 0 }, 'ERR_SHC_CRL_CTR'],
     ['ctr 2.5', { ctr: 2.5 }, 'ERR_SHC_CRL_CTR'],
     ['a rid with "+" (base64, not base64url)', { rids: ['AQPC+4wwk6Mt'] }, 'ERR_SHC_CRL_RID'],
@@ -127,9 +139,16 @@ describe('CRL validation: a key that declares crlVersion fails closed on a CRL i
       state: 'unusable',
       code: 'ERR_SHC_CRL_METHOD',
     });
-    expect(revocationStatus(key, [crl({ ctr: 3 }), crl({ ctr: 2, method: 'future' })], 'x', 0).state).toBe(
+    // The key set has moved on to version 3: its CRL 3 is used, the older CRL 2 with an unknown method is not read.
+    const newer = { ...key, crlVersion: 3 };
+    expect(revocationStatus(newer, [crl({ ctr: 3 }), crl({ ctr: 2, method: 'future' })], 'x', 0).state).toBe(
       'not-revoked',
     );
+    // A key set still at version 2 cannot rely on CRL 3: closed, not a silent fall-back to the older CRL.
+    expect(revocationStatus(key, [crl({ ctr: 3 }), crl({ ctr: 2 })], 'x', 0)).toMatchObject({
+      state: 'unusable',
+      code: 'ERR_SHC_CRL_AHEAD',
+    });
     expect(revocationStatus(key, [crl({ kid: 'other', method: 'future' })], 'x', 0).state).toBe('unknown');
   });
 

@@ -63,7 +63,7 @@ export type RevocationStatus =
   /** The key has `crlVersion` but no CRL for it was supplied. */
   | { state: 'unknown' }
   /**
-   * The key has `crlVersion` and its newest CRL cannot be relied on: an unknown `method`, a `ctr` below
+   * The key has `crlVersion` and its newest CRL cannot be relied on: an unknown `method`, a `ctr` other than
    * `crlVersion`, or malformed, over-long or duplicate `rids`. Fails closed with the code.
    */
   | { state: 'unusable'; code: ShcCrlProblemCode; message: string };
@@ -71,6 +71,7 @@ export type RevocationStatus =
 export type ShcCrlProblemCode =
   | 'ERR_SHC_CRL_METHOD'
   | 'ERR_SHC_CRL_STALE'
+  | 'ERR_SHC_CRL_AHEAD'
   | 'ERR_SHC_CRL_RID'
   | 'ERR_SHC_CRL_CTR';
 
@@ -81,12 +82,13 @@ export type ShcCrlProblemCode =
 const CRL_ENTRY_RE = /^([A-Za-z0-9_-]{1,24})(?:\.(\d{1,12}))?$/;
 
 /**
- * Whether a CRL can be relied on for a key that declares `crlVersion` (SMART Health Cards spec, "Revocation"):
- * `method` is `"rid"` (the one method the spec defines), `ctr` is a positive integer no lower than the key's
- * `crlVersion` (a lower one is a cached copy from before the issuer's latest revocations), and every `rids` entry
- * is a well-formed rid, optionally with a `.timestamp` suffix, each rid listed once. Returns the first problem
- * (staleness last), or `undefined` for a usable CRL. A `ctr` above `crlVersion` is usable: the CRL is newer than the
- * key set the verifier holds and still lists every earlier revocation.
+ * Whether a CRL can be relied on for a key that declares `crlVersion` (SMART Health Cards spec, "Revocation": the
+ * CRL's `ctr` is the version that the key's `crlVersion` names): `method` is `"rid"` (the one method the spec
+ * defines), `ctr` is a positive integer equal to the key's `crlVersion`, and every `rids` entry is a well-formed rid,
+ * optionally with a `.timestamp` suffix, each rid listed once. A lower `ctr` is a cached copy from before the
+ * issuer's latest revocations (`ERR_SHC_CRL_STALE`); a higher one belongs to a key set the verifier does not hold,
+ * so which revocations it was meant to carry is unknown (`ERR_SHC_CRL_AHEAD`; the validation SDK refuses it too).
+ * Returns the first problem (the version mismatch last), or `undefined` for a usable CRL.
  */
 export function crlProblem(
   crl: ShcCrl,
@@ -122,13 +124,19 @@ export function crlProblem(
       code: 'ERR_SHC_CRL_STALE',
       message: `CRL ctr ${crl.ctr} is older than the key's crlVersion ${crlVersion}: later revocations are missing`,
     };
+  if (crl.ctr > crlVersion)
+    return {
+      code: 'ERR_SHC_CRL_AHEAD',
+      message: `CRL ctr ${crl.ctr} is newer than the key's crlVersion ${crlVersion}: the key set held is out of date`,
+    };
   return undefined;
 }
 
 /**
  * Whether a card is revoked. Applies when the key carries `crlVersion`; uses the key's newest CRL (highest `ctr`,
- * whatever its method), which must pass `crlProblem`, else the status is `unusable` (fail closed). An entry
- * `rid.ts` revokes only cards whose nbf is before ts (seconds); a plain `rid` revokes every card with it.
+ * whatever its method), which must pass `crlProblem`, else the status is `unusable` (fail closed). A CRL whose only
+ * problem is its version (stale or ahead) still revokes the cards it lists. An entry `rid.ts` revokes only cards
+ * whose nbf is before ts (seconds); a plain `rid` revokes every card with it.
  */
 export function revocationStatus(
   jwk: ShcJwk,
@@ -141,8 +149,9 @@ export function revocationStatus(
   for (const c of crls) if (c.kid === jwk.kid && (!crl || c.ctr > crl.ctr)) crl = c;
   if (!crl) return { state: 'unknown' };
   const problem = crlProblem(crl, jwk.crlVersion);
-  // A stale CRL that lists the card still revokes it: its revocations stay true, only later ones are missing.
-  if (problem && problem.code !== 'ERR_SHC_CRL_STALE') return { state: 'unusable', ...problem };
+  // A CRL of another version that lists the card still revokes it: a revocation, once published, stays true.
+  const versionOnly = problem?.code === 'ERR_SHC_CRL_STALE' || problem?.code === 'ERR_SHC_CRL_AHEAD';
+  if (problem && !versionOnly) return { state: 'unusable', ...problem };
   if (rid !== undefined) {
     for (const entry of crl.rids) {
       const dot = entry.indexOf('.');
