@@ -8,7 +8,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { zlibSync } from 'fflate';
+import { deflateSync, zlibSync } from 'fflate';
 import { CompactSign } from 'jose';
 import { encodeHc1 } from '../src/dcc/hc1.ts';
 import { bytesToBase64 } from '../src/encoding/bytes.ts';
@@ -50,6 +50,7 @@ for (const folder of [
   'shc-inflate',
   'shc-revocation',
   'shc-near-miss',
+  'shc-fhir',
 ].filter(selected))
   rmSync(join(root, folder), { recursive: true, force: true });
 
@@ -660,5 +661,101 @@ await shc(
     ),
   }),
   expected('valid', [], ['WARN_SHC_QR_VERSION']),
+);
+
+await shc(
+  'shc-near-miss',
+  'payload-byte-order-mark',
+  'a payload whose JSON starts with U+FEFF',
+  async (key) => {
+    const claims = {
+      iss: ISS,
+      nbf: nbf.getTime() / 1000,
+      vc: { type: [HEALTH_CARD_TYPE], credentialSubject: { fhirVersion: '4.0.1', fhirBundle: bundle } },
+    };
+    const input = await new CompactSign(
+      deflateSync(new TextEncoder().encode(`\uFEFF${JSON.stringify(claims)}`)),
+    )
+      .setProtectedHeader({ zip: 'DEF', alg: 'ES256', kid: key.kid })
+      .sign(key.privateKey);
+    return { input };
+  },
+  expected('valid', [], ['WARN_SHC_BOM']),
+);
+
+// FHIR's own types, decisively: a record a verdict would have to guess at is refused (SDK data: status
+// "Completed"/"Partial", a vaccineCode without coding, occurrence missing or doubled, a dangling reference).
+const withImmunization = (patch: Record<string, unknown>) => ({
+  ...bundle,
+  entry: bundle.entry.map((e, i) => (i === 1 ? { ...e, resource: { ...e.resource, ...patch } } : e)),
+});
+const fhirCase = async (name: string, description: string, patch: Record<string, unknown>, want: Expected) =>
+  shc(
+    'shc-fhir',
+    name,
+    description,
+    async (key) => ({ input: await card(key, { fhirBundle: withImmunization(patch) }) }),
+    want,
+  );
+const malformed = (code: string) => expected('invalid', [['FHIR', code]]);
+await fhirCase(
+  'status-capitalised',
+  'Immunization.status "Completed": not a code of its value set',
+  { status: 'Completed' },
+  malformed('ERR_SHC_FHIR_FIELD'),
+);
+await fhirCase(
+  'status-partial',
+  'Immunization.status "partial": not a code of its value set',
+  { status: 'partial' },
+  malformed('ERR_SHC_FHIR_FIELD'),
+);
+await fhirCase(
+  'vaccine-without-coding',
+  'vaccineCode is an empty object',
+  { vaccineCode: {} },
+  malformed('ERR_SHC_FHIR_FIELD'),
+);
+await fhirCase(
+  'no-occurrence',
+  'an Immunization with no occurrence[x]',
+  { occurrenceDateTime: undefined },
+  malformed('ERR_SHC_FHIR_FIELD'),
+);
+await fhirCase(
+  'two-occurrences',
+  'occurrenceDateTime and occurrenceString both',
+  { occurrenceString: '2021-09-01' },
+  malformed('ERR_SHC_FHIR_FIELD'),
+);
+await fhirCase(
+  'date-february-30',
+  'occurrenceDateTime 2021-02-30',
+  { occurrenceDateTime: '2021-02-30' },
+  malformed('ERR_SHC_FHIR_FIELD'),
+);
+await fhirCase(
+  'local-date-time',
+  'occurrenceDateTime with a time and no offset',
+  { occurrenceDateTime: '2021-09-01T10:00:00' },
+  malformed('ERR_SHC_FHIR_FIELD'),
+);
+await fhirCase(
+  'dangling-patient',
+  'patient references "resource0", which no entry is',
+  { patient: { reference: 'resource0' } },
+  malformed('ERR_SHC_FHIR_REFERENCE'),
+);
+await fhirCase(
+  'not-done',
+  'a well-formed Immunization with status not-done: valid card, the record left out with a warning',
+  { status: 'not-done' },
+  expected('valid', [], ['WARN_SHC_FHIR_IMMUNIZATION']),
+);
+await fhirCase(
+  'date-time-with-offset',
+  'occurrenceDateTime with a time and its offset',
+  { occurrenceDateTime: '2021-09-01T10:00:00+09:00' },
+  expected('valid'),
 );
 console.log(`wrote vectors under ${root}`);

@@ -23,6 +23,42 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const RESOURCE_REF = /^resource:(0|[1-9]\d*)$/;
 
+/** FHIR R4 value sets of the two status elements (Immunization.status, Observation.status: both 1..1, required). */
+const IMMUNIZATION_STATUS = new Set(['completed', 'entered-in-error', 'not-done']);
+const OBSERVATION_STATUS = new Set([
+  'registered',
+  'preliminary',
+  'final',
+  'amended',
+  'corrected',
+  'cancelled',
+  'entered-in-error',
+  'unknown',
+]);
+/** FHIR R4 `dateTime`: a year, year-month, date, or date and time with its offset (no local time). */
+const FHIR_DATE_TIME =
+  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(?:\.\d{1,9})?(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00)))?)?)?$/;
+
+/** A FHIR `dateTime` that names a real calendar day (or month, or year): 2021-02-30 is not one. */
+function isFhirDateTime(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const m = FHIR_DATE_TIME.exec(value);
+  if (!m) return false;
+  if (m[2] === undefined) return true;
+  const month = Number(m[2]);
+  if (month < 1 || month > 12) return false;
+  if (m[3] === undefined) return true;
+  const year = Number(m[1]);
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  const day = Number(m[3]);
+  return day >= 1 && day <= days;
+}
+
+/** The `occurrence[x]` / `effective[x]` elements a resource carries (FHIR allows one choice at most). */
+const choices = (r: Json, prefix: string) =>
+  Object.keys(r).filter((k) => k.startsWith(prefix) && k !== prefix);
+
 function firstCoding(concept: unknown): { system?: string; code?: string } | undefined {
   if (!isObject(concept) || !Array.isArray(concept.coding)) return undefined;
   const coding = concept.coding.find(isObject);
@@ -143,13 +179,40 @@ export function checkFhirBundle(bundle: unknown): FhirBundleCheck {
     if (!isObject(subject) || typeof subject.reference !== 'string') return false;
     return byUrl.get(subject.reference) === patient;
   };
+  /** A reference to the holder that names no entry of this bundle: the record belongs to nobody the card shows. */
+  const dangles = (subject: unknown): boolean =>
+    isObject(subject) && typeof subject.reference === 'string' && !byUrl.has(subject.reference);
 
+  // A record that breaks FHIR's own types (a status outside its value set, no coded vaccine or test, no date or two,
+  // a date that is not a date, a reference to no entry) is malformed: the card is refused, decisively
+  // (ERR_SHC_FHIR_FIELD, ERR_SHC_FHIR_REFERENCE), never read by guessing. A well-formed record that is simply not
+  // a given dose or a final result (status not-done, preliminary, an occurrenceString) is left out with a warning.
   resources.forEach((r, i) => {
     if (r.resourceType === 'Immunization') {
       const vaccine = firstCoding(r.vaccineCode);
+      const occurrence = choices(r, 'occurrence');
+      const malformed: string[] = [];
+      if (!IMMUNIZATION_STATUS.has(r.status as string))
+        malformed.push(`status ${JSON.stringify(r.status)} is not completed, entered-in-error or not-done`);
+      if (!vaccine?.code) malformed.push('vaccineCode has no coding with a code');
+      if (occurrence.length !== 1)
+        malformed.push(
+          occurrence.length === 0
+            ? 'it has no occurrence[x]'
+            : `it has ${occurrence.join(' and ')}: one is allowed`,
+        );
+      else if (occurrence[0] === 'occurrenceDateTime' && !isFhirDateTime(r.occurrenceDateTime))
+        malformed.push(`occurrenceDateTime ${JSON.stringify(r.occurrenceDateTime)} is not a FHIR dateTime`);
+      if (malformed.length > 0) {
+        error('ERR_SHC_FHIR_FIELD', `Immunization ${i}: ${malformed.join('; ')}`);
+        return;
+      }
+      if (dangles(r.patient)) {
+        error('ERR_SHC_FHIR_REFERENCE', `Immunization ${i}: patient names no entry of the Bundle`);
+        return;
+      }
       const problems: string[] = [];
       if (r.status !== 'completed') problems.push(`status is ${JSON.stringify(r.status)}`);
-      if (!vaccine?.code) problems.push('no vaccineCode.coding');
       if (typeof r.occurrenceDateTime !== 'string') problems.push('no occurrenceDateTime');
       if (!pointsToPatient(r.patient)) problems.push('patient does not reference the Patient entry');
       if (problems.length > 0) {
@@ -167,10 +230,25 @@ export function checkFhirBundle(bundle: unknown): FhirBundleCheck {
       });
     } else if (r.resourceType === 'Observation') {
       const test = firstCoding(r.code);
+      const effective = choices(r, 'effective');
+      const malformed: string[] = [];
+      if (!OBSERVATION_STATUS.has(r.status as string))
+        malformed.push(`status ${JSON.stringify(r.status)} is not an Observation status`);
+      if (!test?.code) malformed.push('code has no coding with a code');
+      if (effective.length > 1) malformed.push(`it has ${effective.join(' and ')}: one is allowed`);
+      else if (effective[0] === 'effectiveDateTime' && !isFhirDateTime(r.effectiveDateTime))
+        malformed.push(`effectiveDateTime ${JSON.stringify(r.effectiveDateTime)} is not a FHIR dateTime`);
+      if (malformed.length > 0) {
+        error('ERR_SHC_FHIR_FIELD', `Observation ${i}: ${malformed.join('; ')}`);
+        return;
+      }
+      if (dangles(r.subject)) {
+        error('ERR_SHC_FHIR_REFERENCE', `Observation ${i}: subject names no entry of the Bundle`);
+        return;
+      }
       const problems: string[] = [];
       if (!['final', 'amended', 'corrected'].includes(r.status as string))
         problems.push(`status is ${JSON.stringify(r.status)}`);
-      if (!test?.code) problems.push('no code.coding');
       if (!pointsToPatient(r.subject)) problems.push('subject does not reference the Patient entry');
       if (problems.length > 0) {
         warn('WARN_SHC_FHIR_OBSERVATION', `Observation ${i} left out: ${problems.join(', ')}`);
