@@ -378,7 +378,16 @@ export async function verifyShc(
     steps.push({ name: 'INFLATE', ok: true });
     let json: unknown;
     try {
-      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(inflated));
+      // ignoreBOM keeps a byte-order mark in the text, so that it is reported (a near-miss) rather than dropped.
+      let payloadText = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(inflated);
+      if (payloadText.charCodeAt(0) === 0xfeff) {
+        payloadWarnings.push({
+          code: 'WARN_SHC_BOM',
+          message: 'the payload starts with a byte-order mark (U+FEFF)',
+        });
+        payloadText = payloadText.slice(1);
+      }
+      json = JSON.parse(payloadText);
     } catch (cause) {
       throw new GreenlightError('shc', 'ERR_SHC_PAYLOAD_JSON', 'the payload is not UTF-8 JSON', { cause });
     }
