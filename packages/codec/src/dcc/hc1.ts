@@ -190,8 +190,8 @@ export async function verifyHcertCose(
 
   // Decisive, unlike the schema step: a verdict is never built on a payload whose event or field values a policy
   // would have to guess at. Checked once the signature check has settled, not while it is in flight: on one core
-  // (the bench pins the process), main-thread work during the pending WebCrypto job cost several times its own
-  // length (same-process CPU comparison, ratio 0.67 in flight against 0.72 after).
+  // (the bench pins the process) main-thread work done during the pending WebCrypto job looked dearer than its own
+  // length; the gain measured is small and within a shared machine's noise (README "Speed").
   run('EVENTS', () => checkHcertEvents(claims.hcert));
   run('FIELDS', () => checkHcertFields(claims.hcert));
 
