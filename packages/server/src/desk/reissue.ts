@@ -9,7 +9,13 @@ import type { StaffMember } from '../auth/staff.ts';
 import type { Db } from '../db/types.ts';
 import { ServerError } from '../errors.ts';
 import type { DoseRow, PersonRow } from '../issuance/certificates.ts';
-import { type SignedCertificate, type Signers, signDccOf, signShcOf, storeCertificates } from '../issuance/job.ts';
+import {
+  type SignedCertificate,
+  type Signers,
+  signDccOf,
+  signShcOf,
+  storeCertificates,
+} from '../issuance/job.ts';
 import { type DeskGuard, deadCertificateReasons, type GuardReason } from './paper.ts';
 
 export interface Reissued {
@@ -51,6 +57,9 @@ export async function reissueCertificate(
   type Outcome =
     | { reissued: Reissued; refused?: undefined }
     | { reissued?: undefined; refused: 'ERR_REISSUE_NOT_NEEDED' | 'ERR_REISSUE_NO_CERTIFICATE' };
+  // The keys are read before the transaction: the key store reads through its own handle, which would wait for
+  // this transaction on an embedded (single-connection) database.
+  const signing = await signers(guard.now);
   const outcome = await db.transaction(async (tx): Promise<Outcome> => {
     const { rows: people } = await tx.query<PersonRow>(
       'SELECT id, family_name, given_name, family_name_t, given_name_t, birth_date FROM people WHERE id = $1',
@@ -80,7 +89,6 @@ export async function reissueCertificate(
     if (reasons.length === 0) return { refused: 'ERR_REISSUE_NOT_NEEDED' as const };
 
     const generation = Math.max(...issued.map((form) => form.generation)) + 1;
-    const signing = await signers(guard.now);
     const dcc = await signDccOf(person, doses, generation, signing);
     if (!dcc) return { refused: 'ERR_REISSUE_NO_CERTIFICATE' as const };
     const signed: SignedCertificate[] = [dcc, await signShcOf(person, doses, generation, signing)];
@@ -107,5 +115,8 @@ export async function reissueCertificate(
   if (outcome.reissued) return outcome.reissued;
   throw outcome.refused === 'ERR_REISSUE_NOT_NEEDED'
     ? await refuse(outcome.refused, 'every form of the current certificate is still good: print it instead')
-    : await refuse(outcome.refused, 'the registry record gives this person no certificate (no dose recorded)');
+    : await refuse(
+        outcome.refused,
+        'the registry record gives this person no certificate (no dose recorded)',
+      );
 }

@@ -8,9 +8,9 @@ import { issueSticker, printPass } from '../desk/paper.ts';
 import { reissueCertificate } from '../desk/reissue.ts';
 import { revokeCertificate } from '../desk/revocation.ts';
 import { searchRegistry } from '../desk/search.ts';
+import { ServerError } from '../errors.ts';
 import { signersAt } from '../issuance/job.ts';
 import type { KeyStore } from '../keys/store.ts';
-import { ServerError } from '../errors.ts';
 import { outageLog } from '../outages/log.ts';
 import { errorResponse } from './schemas.ts';
 
@@ -129,8 +129,12 @@ export const deskRoutes: FastifyPluginAsyncTypebox<DeskRoutesOptions> = async (a
       },
     },
     async (request) => {
-      const reissued = await reissueCertificate(app.db, request.staff, request.params.id, await guard(), (now) =>
-        signersAt(options.keys, { shcIssuer: options.shcIssuer, now }),
+      const reissued = await reissueCertificate(
+        app.db,
+        request.staff,
+        request.params.id,
+        await guard(),
+        (now) => signersAt(options.keys, { shcIssuer: options.shcIssuer, now }),
       );
       return { reissued: true as const, ...reissued, republished: await republish() };
     },
