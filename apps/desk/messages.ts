@@ -7,7 +7,7 @@ export const messages = {
   'search.title': { ko: '등록자 검색', en: 'Search the registry' },
   'search.query': { ko: '이름, 생년월일 또는 등록번호', en: 'Name, date of birth or registry number' },
   'search.submit': { ko: '검색', en: 'Search' },
-  'results.title': { ko: '검색 결과 {n}명', en: '{n} people found' },
+  'results.title': { ko: '검색 결과 {n}명', en: 'People found: {n}' },
   'results.name': { ko: '이름', en: 'Name' },
   'results.birthDate': { ko: '생년월일', en: 'Date of birth' },
   'results.actions': { ko: '처리', en: 'Actions' },

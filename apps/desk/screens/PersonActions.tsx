@@ -37,8 +37,8 @@ function Reasons({ reasons, lang }: { reasons: Reason[]; lang: Lang }) {
 export function PersonActions({ person, token, t, lang, say, fail, reload }: Props) {
   // The print guard's refusal: the server's reasons, or "revoked" known from the search before any print.
   const [printRefusal, setPrintRefusal] = useState<Reason[]>();
-  const [stickerRefusal, setStickerRefusal] = useState<Reason[]>();
-  const [stickerExists, setStickerExists] = useState(false);
+  // The last sticker answer that needs staff to read it: refused with reasons, or one already recorded.
+  const [stickerPanel, setStickerPanel] = useState<{ refused: Reason[] } | 'exists'>();
   const [replaceReason, setReplaceReason] = useState('');
   const [confirming, setConfirming] = useState<Confirming>();
   // One request at a time per person: a double click cannot send a second reissue or sticker.
@@ -85,8 +85,7 @@ export function PersonActions({ person, token, t, lang, say, fail, reload }: Pro
         return;
       }
       setPrintRefusal(undefined);
-      setStickerRefusal(undefined);
-      setStickerExists(false);
+      setStickerPanel(undefined);
       say((t) => t('reissue.done', { name: person.name }));
       await reload().catch(fail);
       try {
@@ -101,16 +100,15 @@ export function PersonActions({ person, token, t, lang, say, fail, reload }: Pro
   const sticker = (replace?: { reason: string }) =>
     run(async () => {
       setConfirming(undefined);
+      setStickerPanel(undefined);
       try {
         await recordSticker(token, person.id, replace);
-        setStickerRefusal(undefined);
-        setStickerExists(false);
         setReplaceReason('');
         say((t) => t(replace ? 'sticker.replaced' : 'action.stickerDone', { name: person.name }));
       } catch (error) {
         if (error instanceof DeskError && error.code === 'ERR_STICKER_NOT_ALLOWED')
-          setStickerRefusal(error.reasons);
-        else if (error instanceof DeskError && error.code === 'ERR_STICKER_EXISTS') setStickerExists(true);
+          setStickerPanel({ refused: error.reasons });
+        else if (error instanceof DeskError && error.code === 'ERR_STICKER_EXISTS') setStickerPanel('exists');
         else fail(error);
       }
     });
@@ -150,15 +148,15 @@ export function PersonActions({ person, token, t, lang, say, fail, reload }: Pro
           )}
         </div>
       )}
-      {stickerRefusal && (
+      {stickerPanel && stickerPanel !== 'exists' && (
         <div class="refusal" role="note" data-refused="sticker">
           <p>
             <strong>{t('sticker.refused')}</strong>
           </p>
-          <Reasons reasons={stickerRefusal} lang={lang} />
+          <Reasons reasons={stickerPanel.refused} lang={lang} />
         </div>
       )}
-      {stickerExists && (
+      {stickerPanel === 'exists' && (
         <form
           class="refusal"
           data-refused="sticker-exists"
@@ -221,6 +219,8 @@ export function PersonActions({ person, token, t, lang, say, fail, reload }: Pro
                 const reason = prompt(t('action.revokeReason'));
                 if (!reason) return;
                 void run(async () => {
+                  // What was said about the sticker held for the certificate before this revocation.
+                  setStickerPanel(undefined);
                   await revoke(token, c.id, reason)
                     .then(() => say((t) => t('action.revokeDone', { kind: kindIn(t, c.kind) })))
                     .then(reload)
