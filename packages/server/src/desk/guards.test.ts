@@ -5,6 +5,7 @@
 import { inflateRawSync } from 'node:zlib';
 import { decodeHc1 } from '@greenlight/codec';
 import { decide } from '@greenlight/rules';
+import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorityApp } from '../../test/authority-app.ts';
@@ -213,6 +214,53 @@ describe.each(DB_KINDS)('desk reissue and sticker guard (%s)', (kind) => {
       [PARTIAL],
     );
     expect(rows[0]?.n).toBe(0);
+  });
+
+  it('no body and no id makes a guard act: a refused sticker or an unneeded reissue stays refused (property)', async () => {
+    const ask = (method: 'POST', url: string, body: unknown) =>
+      app.inject({
+        method,
+        url,
+        headers: { ...as(staffToken), 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+    const wellFormed = fc.oneof(
+      fc.constant({}),
+      fc.record({ replace: fc.constant(true), reason: fc.string({ minLength: 3, maxLength: 40 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(wellFormed, fc.jsonValue({ maxDepth: 2 })), async (body) => {
+        const sticker = await ask('POST', `/v1/registry/people/${PARTIAL}/stickers`, body);
+        expect([400, 409]).toContain(sticker.statusCode);
+        expect(sticker.json().code).toBe(
+          sticker.statusCode === 400 ? 'ERR_VALIDATION' : 'ERR_STICKER_NOT_ALLOWED',
+        );
+        const again = await ask('POST', `/v1/registry/people/${TWICE}/reissue`, body);
+        expect(again.statusCode).toBe(409);
+        expect(again.json().code).toBe('ERR_REISSUE_NOT_NEEDED');
+      }),
+      { numRuns: 25 },
+    );
+    await fc.assert(
+      fc.asyncProperty(wellFormed, async (body) => {
+        expect((await ask('POST', `/v1/registry/people/${PARTIAL}/stickers`, body)).statusCode).toBe(409);
+      }),
+      { numRuns: 10 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 40 }), async (id) => {
+        const res = await ask('POST', `/v1/registry/people/${encodeURIComponent(id)}/reissue`, {});
+        expect(res.statusCode).toBeGreaterThanOrEqual(400);
+        expect(res.statusCode).toBeLessThan(500);
+      }),
+      { numRuns: 25 },
+    );
+    const { rows } = await t.db.query<{ stickers: number; generations: number }>(
+      `SELECT (SELECT count(*)::int FROM stickers WHERE person_id = $1) AS stickers,
+              (SELECT max(generation)::int FROM issued_certificates WHERE person_id = $2) AS generations`,
+      [PARTIAL, TWICE],
+    );
+    expect(rows[0]).toEqual({ stickers: 0, generations: 0 });
   });
 
   it('refuses to reissue a certificate that is still good, and one the registry record does not give', async () => {
