@@ -263,6 +263,15 @@ describe.each(DB_KINDS)('desk reissue and sticker guard (%s)', (kind) => {
     expect(rows[0]).toEqual({ stickers: 0, generations: 0 });
   });
 
+  it('documents the reissue and sticker routes in the OpenAPI document', async () => {
+    const doc = (await app.inject('/openapi.json')).json();
+    const reissuePath = doc.paths['/v1/registry/people/{id}/reissue'];
+    expect(Object.keys(reissuePath.post.responses).sort()).toEqual(['200', '401', '403', '404', '409']);
+    const stickerPath = doc.paths['/v1/registry/people/{id}/stickers'];
+    expect(Object.keys(stickerPath.post.responses)).toEqual(expect.arrayContaining(['201', '400', '409']));
+    expect(JSON.stringify(stickerPath.post.requestBody)).toContain('replace');
+  });
+
   it('refuses to reissue a certificate that is still good, and one the registry record does not give', async () => {
     const good = await reissue(BOOSTED);
     expect(good.statusCode).toBe(409);
