@@ -7,7 +7,7 @@ export const messages = {
   'search.title': { ko: '등록자 검색', en: 'Search the registry' },
   'search.query': { ko: '이름, 생년월일 또는 등록번호', en: 'Name, date of birth or registry number' },
   'search.submit': { ko: '검색', en: 'Search' },
-  'results.title': { ko: '검색 결과 {n}명', en: '{n} people found' },
+  'results.title': { ko: '검색 결과 {n}명', en: 'People found: {n}' },
   'results.name': { ko: '이름', en: 'Name' },
   'results.birthDate': { ko: '생년월일', en: 'Date of birth' },
   'results.actions': { ko: '처리', en: 'Actions' },
@@ -26,8 +26,46 @@ export const messages = {
     en: 'This person’s EU certificate has been revoked; a revoked pass admits no one.',
   },
   'print.reissue': {
-    ko: '새 증명서를 재발급해야 합니다. 이 창구에서는 아직 재발급할 수 없으니 보건당국에 재발급을 요청하세요.',
-    en: 'A new certificate must be issued. This desk cannot reissue yet: ask the health authority to reissue it.',
+    ko: '이 창구에서 새 증명서를 재발급할 수 있습니다. 기존 증명서는 계속 사용할 수 없습니다.',
+    en: 'You can issue a new certificate here. The old one stays unusable.',
+  },
+  'action.reissue': { ko: '재발급', en: 'Reissue' },
+  'action.cancel': { ko: '돌아가기', en: 'Go back' },
+  'reissue.confirm': {
+    ko: '{name}님의 증명서를 등록 기록으로 새로 발급할까요? 새 증명서는 바로 출력되고, 본인의 앱에도 다음 동기화 때 전달됩니다.',
+    en: 'Issue {name} a new certificate from the registry record? It prints at once and reaches their phone app at its next sync.',
+  },
+  'reissue.yes': { ko: '재발급하고 출력', en: 'Reissue and print' },
+  'reissue.done': {
+    ko: '{name}님의 새 증명서를 발급했습니다. 기존 증명서는 계속 사용할 수 없습니다.',
+    en: 'A new certificate was issued for {name}. The old one stays unusable.',
+  },
+  'reissue.notNeeded': {
+    ko: '지금 증명서는 유효합니다. 재발급 없이 출력하세요.',
+    en: 'The current certificate is still good: print it, no reissue is needed.',
+  },
+  'reissue.noCertificate': {
+    ko: '등록 기록에 접종 내역이 없어 증명서를 발급할 수 없습니다.',
+    en: 'The registry record has no vaccination, so no certificate can be issued.',
+  },
+  'sticker.confirm': {
+    ko: '{name}님의 신분증에 접종 스티커를 붙였다고 기록할까요? 먼저 신분증 사진과 본인을 확인하세요.',
+    en: 'Record that a vaccination sticker was put on {name}’s ID card? Check the photo ID against the person first.',
+  },
+  'sticker.yes': { ko: '네, 기록합니다', en: 'Yes, record it' },
+  'sticker.refused': {
+    ko: '스티커를 발급할 수 없습니다.',
+    en: 'No sticker can be given.',
+  },
+  'sticker.exists': {
+    ko: '이 증명서로 이미 스티커를 발급했습니다. 신분증을 잃어버렸거나 스티커가 훼손된 경우에만 다시 발급하세요.',
+    en: 'A sticker was already given for this certificate. Give another only if the ID card was lost or the sticker damaged.',
+  },
+  'sticker.replaceReason': { ko: '다시 발급하는 이유', en: 'Why a new sticker is needed' },
+  'sticker.replace': { ko: '스티커 다시 발급', en: 'Give a replacement sticker' },
+  'sticker.replaced': {
+    ko: '{name}님 스티커를 다시 발급했다고 기록했습니다. 이전 스티커는 교체된 것으로 기록했습니다.',
+    en: 'Replacement sticker recorded for {name}; the earlier one is recorded as replaced.',
   },
   'kind.dcc': { ko: 'EU 증명서', en: 'EU certificate' },
   'kind.shc': { ko: 'SMART Health Card', en: 'SMART Health Card' },

@@ -1,7 +1,9 @@
 /**
  * The desk in Debian's Chromium against the real server (PGlite, demo registry): a staff member logs in with the
- * printed staff credential, searches the registry, prints a paper pass, records a sticker, revokes a certificate
- * (which then appears in the signed revocation bundle), and reads the outage log, in Korean and English.
+ * printed staff credential, searches the registry, prints a paper pass, records a sticker (after confirming; a
+ * second one is refused), revokes a certificate (which then appears in the signed revocation bundle), is refused
+ * the print and the sticker with reasons, reissues after confirming and prints the new pass, and reads the outage
+ * log, in Korean and English.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +41,7 @@ describe.skipIf(!haveChromium)('desk in Chromium, on the real server', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('searches, prints, records a sticker, revokes, and shows the outage log', async () => {
+  it('searches, prints, records a sticker, revokes, refuses print and sticker, reissues and prints, and shows the outage log', async () => {
     const seed = printed.join('\n');
     const staff = /desk (\S+)/.exec(seed)?.[1];
     const holder = /^\s+\+82-10-\d{4}-\d{4}\s+(.+) \((KR-\d+)\): booster/m.exec(seed);
@@ -85,10 +87,20 @@ describe.skipIf(!haveChromium)('desk in Chromium, on the real server', () => {
     expect(page.url()).toBe(`${base}/desk/`);
     await tab.close();
 
+    // A sticker is recorded only after the desk confirms; a second one for the same certificate is refused.
     await page.getByRole('button', { name: '스티커 발급 기록' }).click();
+    await expect.poll(() => page.locator('[data-confirm="sticker"]').count()).toBe(1);
+    await shotInBothLanguages(page, 'desk-sticker-confirm');
+    await page.getByRole('button', { name: '네, 기록합니다' }).click();
     await expect
       .poll(() => page.getByRole('status').first().textContent())
       .toContain('스티커 발급을 기록했습니다');
+    await page.getByRole('button', { name: '스티커 발급 기록' }).click();
+    await page.getByRole('button', { name: '네, 기록합니다' }).click();
+    const exists = page.locator('[data-refused="sticker-exists"]');
+    await expect.poll(() => exists.count()).toBe(1);
+    expect(await exists.textContent()).toContain('이미 스티커를 발급했습니다');
+    await shotInBothLanguages(page, 'desk-sticker-exists');
 
     // Revoking asks for a reason, marks the certificate, and republishes the revocation bundle.
     page.once('dialog', (dialog) => void dialog.accept('분실 신고 (lost phone reported)'));
@@ -105,12 +117,46 @@ describe.skipIf(!haveChromium)('desk in Chromium, on the real server', () => {
     expect(await refusal.textContent()).toContain('재발급');
     expect(await page.getByRole('button', { name: '종이 증명서 출력' }).count()).toBe(0);
     await shotInBothLanguages(page, 'desk-print-refused');
+
+    // The sticker guard decides as the scanners do: a revoked certificate gets no sticker, and the desk reads why.
+    await page.getByRole('button', { name: '스티커 발급 기록' }).click();
+    await page.getByRole('button', { name: '네, 기록합니다' }).click();
+    const stickerRefusal = page.locator('[data-refused="sticker"]');
+    await expect.poll(() => stickerRefusal.count()).toBe(1);
+    expect(await stickerRefusal.textContent()).toContain('스티커를 발급할 수 없습니다');
+    expect(await stickerRefusal.locator('li').count()).toBeGreaterThan(0);
+    expect(await stickerRefusal.textContent()).not.toMatch(/ERR_|REVOKED/);
+    await shotInBothLanguages(page, 'desk-sticker-refused');
+
+    // Reissue: confirm, then the new certificate is signed and printed at once; the revoked one stays revoked.
+    await page.getByRole('button', { name: '재발급', exact: true }).click();
+    await expect.poll(() => page.locator('[data-confirm="reissue"]').count()).toBe(1);
+    await shotInBothLanguages(page, 'desk-reissue-confirm');
+    const [reissued, reprinted, newTab] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/reissue')),
+      page.waitForResponse((r) => r.url().endsWith('/pass.pdf')),
+      context.waitForEvent('page'),
+      page.getByRole('button', { name: '재발급하고 출력' }).click(),
+    ]);
+    expect(reissued.status()).toBe(200);
+    expect(((await reissued.json()) as { generation: number }).generation).toBe(1);
+    expect(reprinted.status()).toBe(200);
+    expect(newTab.url()).toMatch(/^blob:/);
+    await newTab.close();
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toContain('새 증명서를 발급했습니다');
+    await expect.poll(() => refusal.count()).toBe(0);
+    expect(await page.locator('.tag').count()).toBe(0);
+    expect(await page.getByRole('button', { name: '종이 증명서 출력' }).count()).toBe(1);
+    expect(await revocationVersion()).toBeGreaterThan(versionBefore);
+    await shotInBothLanguages(page, 'desk-reissued');
     await expect.poll(() => page.locator('section.card').last().textContent()).toContain('장애 기록');
     await shot(page, 'desk-search-ko.png');
 
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.title()).toBe('Greenlight desk');
-    await expect.poll(() => page.locator('.tag').first().textContent()).toBe('EU certificate revoked');
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('new certificate');
     expect(await page.locator('section.card').last().textContent()).toContain('Outage log');
     await shot(page, 'desk-search-en.png');
     await context.close();

@@ -142,7 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       sender: authority.otpSender,
       tokens,
     });
-    await app.register(deskRoutes);
+    await app.register(deskRoutes, { keys: authority.keys, shcIssuer: authority.shcIssuer });
     await app.register(deviceRoutes);
     await app.register(partnerRoutes, { secret: authority.secret });
   }

@@ -23,6 +23,22 @@ export const ERRORS = {
     status: 409,
     message: 'the certificate is revoked, expired or invalid: it cannot be printed; the answer lists why',
   },
+  ERR_REISSUE_NOT_NEEDED: {
+    status: 409,
+    message: 'every form of the current certificate is still good: print it instead of reissuing',
+  },
+  ERR_REISSUE_NO_CERTIFICATE: {
+    status: 409,
+    message: 'the registry record gives this person no certificate (no dose recorded)',
+  },
+  ERR_STICKER_NOT_ALLOWED: {
+    status: 409,
+    message: 'the certificate does not give a pass: no sticker; the answer lists why',
+  },
+  ERR_STICKER_EXISTS: {
+    status: 409,
+    message: 'a sticker for this certificate was already recorded; replace it with a reason',
+  },
   ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'the body is over the limit' },
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'the route does not take this content type' },
   ERR_OTP_TOO_SOON: { status: 429, message: 'a code was just sent; wait before asking again' },

@@ -1,6 +1,7 @@
 /**
  * Revocation at the desk: every form of a person's certificate at once, a DCC by its UCI and an SHC by its rid,
- * so that no form stays valid after another is revoked; the caller republishes the bundles.
+ * so that no form stays valid after another is revoked; the caller republishes the bundles. It revokes the
+ * current generation; a reissue (reissue.ts) signs the next one with new identifiers.
  */
 import { uuidv7 } from 'uuidv7';
 import { writeAudit } from '../audit.ts';
@@ -21,8 +22,14 @@ export async function revokeCertificate(
   kind: 'dcc' | 'shc',
   reason: string,
 ): Promise<string[]> {
-  const { rows } = await db.query<{ kind: 'dcc' | 'shc'; uci: string | null; key_id: string; kid: string }>(
-    `SELECT c.kind, c.uci, c.key_id, k.kid FROM issued_certificates c JOIN keys k ON k.id = c.key_id
+  const { rows } = await db.query<{
+    kind: 'dcc' | 'shc';
+    uci: string | null;
+    key_id: string;
+    kid: string;
+    generation: number;
+  }>(
+    `SELECT c.kind, c.uci, c.key_id, c.generation, k.kid FROM issued_certificates c JOIN keys k ON k.id = c.key_id
      WHERE c.person_id = $1 ORDER BY c.kind`,
     [personId],
   );
@@ -33,7 +40,7 @@ export async function revokeCertificate(
     kind: row.kind,
     keyId: row.key_id,
     uci: row.kind === 'dcc' ? row.uci : null,
-    rid: row.kind === 'shc' ? shcRid(row.kid, personId) : null,
+    rid: row.kind === 'shc' ? shcRid(row.kid, personId, row.generation) : null,
   }));
   const { rows: existing } = await db.query<{ mark: string }>(
     'SELECT coalesce(uci, reference) AS mark FROM revocations WHERE uci = ANY($1::text[]) OR reference = ANY($1::text[])',

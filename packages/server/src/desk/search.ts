@@ -10,7 +10,7 @@ export interface FoundPerson {
   externalId: string;
   name: string;
   birthDate: string;
-  certificates: { id: string; kind: string; issuedAt: string; revoked: boolean }[];
+  certificates: { id: string; kind: string; issuedAt: string; revoked: boolean; generation: number }[];
 }
 
 /** At most 50 people matching `q` (exact registry number or birth date, or a name substring); audited. */
@@ -38,14 +38,15 @@ export async function searchRegistry(db: Db, member: StaffMember, query: string)
     issued_at: Date;
     uci: string | null;
     kid: string;
+    generation: number;
   }>(
-    `SELECT c.person_id, c.kind, c.issued_at, c.uci, k.kid FROM issued_certificates c
+    `SELECT c.person_id, c.kind, c.issued_at, c.uci, c.generation, k.kid FROM issued_certificates c
      JOIN keys k ON k.id = c.key_id WHERE c.person_id = ANY($1::uuid[])`,
     [ids],
   );
-  // A DCC is revoked by its UCI, an SHC by its rid (derived from the key and the person, never stored twice).
+  // A DCC is revoked by its UCI, an SHC by its rid (derived from the key, the person and the generation).
   const markOf = (c: (typeof certs)[number]) =>
-    c.kind === 'dcc' ? (c.uci ?? '') : shcRid(c.kid, c.person_id);
+    c.kind === 'dcc' ? (c.uci ?? '') : shcRid(c.kid, c.person_id, c.generation);
   const { rows: revoked } = await db.query<{ mark: string }>(
     `SELECT coalesce(uci, reference) AS mark FROM revocations
      WHERE uci = ANY($1::text[]) OR reference = ANY($1::text[])`,
@@ -69,6 +70,7 @@ export async function searchRegistry(db: Db, member: StaffMember, query: string)
         kind: c.kind,
         issuedAt: new Date(c.issued_at).toISOString(),
         revoked: revokedMarks.has(markOf(c)),
+        generation: c.generation,
       })),
   }));
 }

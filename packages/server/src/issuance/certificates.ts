@@ -58,11 +58,24 @@ export function sourceHash(person: PersonRow, doses: readonly DoseRow[]): string
 }
 
 /**
- * A UVCI (`URN:UVCI:01:KR:…#c`): opaque, stable for one person and dose, with the Luhn mod-36 check character the
- * EU guidelines recommend. It identifies the certificate in revocation lists, never the person.
+ * What a certificate's opaque identifiers are derived from: the person, and the generation when it is not the
+ * first. A reissue (desk) raises the generation, so the new certificate's UVCI and rid differ from the revoked
+ * ones; generation 0 keeps the identifiers signed before generations existed.
  */
-export function uvci(personId: string, dose: number, country = 'KR'): string {
-  const opaque = createHash('sha256').update(`${personId}:${dose}`).digest('hex').slice(0, 20).toUpperCase();
+const opaqueInput = (personId: string, generation: number) =>
+  generation === 0 ? personId : `${personId}:g${generation}`;
+
+/**
+ * A UVCI (`URN:UVCI:01:KR:…#c`): opaque, stable for one person, dose and certificate generation (≥ 0), with the
+ * Luhn mod-36 check character the EU guidelines recommend. It identifies the certificate in revocation lists,
+ * never the person.
+ */
+export function uvci(personId: string, dose: number, country = 'KR', generation = 0): string {
+  const opaque = createHash('sha256')
+    .update(`${opaqueInput(personId, generation)}:${dose}`)
+    .digest('hex')
+    .slice(0, 20)
+    .toUpperCase();
   const body = `URN:UVCI:01:${country}:${opaque}`;
   return `${body}#${luhnMod36(body.slice('URN:UVCI:'.length))}`;
 }
@@ -82,8 +95,12 @@ function luhnMod36(input: string): string {
   return ALPHABET[(36 - (sum % 36)) % 36] as string;
 }
 
-/** The HCERT of the latest dose (the DCC carries one event). */
-export function hcertFor(person: PersonRow, doses: readonly DoseRow[]): Record<string, unknown> | undefined {
+/** The HCERT of the latest dose (the DCC carries one event), at certificate `generation` (its UVCI). */
+export function hcertFor(
+  person: PersonRow,
+  doses: readonly DoseRow[],
+  generation = 0,
+): Record<string, unknown> | undefined {
   const latest = [...doses].sort((a, b) => b.dose_number - a.dose_number)[0];
   if (!latest) return undefined;
   return {
@@ -106,7 +123,7 @@ export function hcertFor(person: PersonRow, doses: readonly DoseRow[]): Record<s
         dt: isoDate(latest.administered_on),
         co: latest.country,
         is: latest.issuer,
-        ci: uvci(person.id, latest.dose_number, latest.country),
+        ci: uvci(person.id, latest.dose_number, latest.country, generation),
       },
     ],
   };
@@ -155,7 +172,14 @@ export function fhirBundleFor(person: PersonRow, doses: readonly DoseRow[]): Rec
   };
 }
 
-/** The SHC revocation id: 64 bits of SHA-256 over the key and the person, base64url (unlinkable across keys). */
-export function shcRid(kid: string, personId: string): string {
-  return createHash('sha256').update(`${kid}:${personId}`).digest().subarray(0, 8).toString('base64url');
+/**
+ * The SHC revocation id: 64 bits of SHA-256 over the key, the person and the certificate generation, base64url
+ * (unlinkable across keys; a reissued card gets a new one).
+ */
+export function shcRid(kid: string, personId: string, generation = 0): string {
+  return createHash('sha256')
+    .update(`${kid}:${opaqueInput(personId, generation)}`)
+    .digest()
+    .subarray(0, 8)
+    .toString('base64url');
 }

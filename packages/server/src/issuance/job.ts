@@ -3,9 +3,9 @@
  * holder's first download is a read of a stored blob, never a signing request. A re-run signs only the records
  * whose source changed (or whose certificate was signed by a key that is no longer in force).
  */
-import { encodeHc1, IMMUNIZATION_TYPE, signShc } from '@greenlight/codec';
+import { encodeHc1, IMMUNIZATION_TYPE, type ShcSigningKey, signShc } from '@greenlight/codec';
 import type { Db } from '../db/types.ts';
-import type { KeyStore } from '../keys/store.ts';
+import type { DscSigner, KeyStore } from '../keys/store.ts';
 import {
   type DoseRow,
   fhirBundleFor,
@@ -42,6 +42,143 @@ interface Issued {
   kind: 'dcc' | 'shc';
   source_hash: string;
   key_id: string;
+  generation: number;
+}
+
+/** The keys in force at `now` and what every certificate signed with them shares. */
+export interface Signers {
+  dsc: DscSigner;
+  shcKey: ShcSigningKey;
+  /** The key store id of `shcKey`. */
+  shcKeyId: string;
+  shcIssuer: string;
+  now: Date;
+  /** DCC validity, milliseconds from `now`. */
+  validityMs: number;
+}
+
+/** One row of `issued_certificates`, as signed. */
+export interface SignedCertificate {
+  personId: string;
+  kind: 'dcc' | 'shc';
+  payload: string;
+  sourceHash: string;
+  keyId: string;
+  uci: string | null;
+  issuedAt: Date;
+  expiresAt: Date | null;
+  generation: number;
+}
+
+/** The signing keys in force at `now` (ERR_KEY_MISSING when there is none). */
+export async function signersAt(
+  keys: KeyStore,
+  options: { shcIssuer: string; now: Date; validityDays?: number },
+): Promise<Signers> {
+  const dsc = await keys.signingDsc(options.now);
+  const shcKey = await keys.signingShcKey(options.now);
+  const shcKeyId = (await keys.list('shc')).find((k) => k.kid === shcKey.kid)?.id;
+  if (!shcKeyId) throw new Error(`SHC key ${shcKey.kid} is not in the key store`);
+  return {
+    dsc,
+    shcKey,
+    shcKeyId,
+    shcIssuer: options.shcIssuer,
+    now: options.now,
+    validityMs: (options.validityDays ?? 365) * 86_400_000,
+  };
+}
+
+/**
+ * The person's EU DCC (HC1 text) of their latest dose at certificate `generation`; undefined when the record has
+ * no dose, so gives no certificate.
+ */
+export async function signDccOf(
+  person: PersonRow,
+  doses: readonly DoseRow[],
+  generation: number,
+  signers: Signers,
+): Promise<SignedCertificate | undefined> {
+  const hcert = hcertFor(person, doses, generation);
+  if (!hcert) return undefined;
+  const { dsc, now } = signers;
+  const expiresAt = new Date(now.getTime() + signers.validityMs);
+  const latest = Math.max(...doses.map((d) => d.dose_number));
+  const payload = await encodeHc1(hcert, {
+    signer: { kid: dsc.kidBytes, alg: 'ES256', privateKey: dsc.privateKey },
+    issuer: dsc.record.country,
+    issuedAt: now,
+    expiresAt,
+  });
+  return {
+    personId: person.id,
+    kind: 'dcc',
+    payload,
+    sourceHash: sourceHash(person, doses),
+    keyId: dsc.record.id,
+    uci: uvci(person.id, latest, dsc.record.country, generation),
+    issuedAt: now,
+    expiresAt,
+    generation,
+  };
+}
+
+/** The person's SMART Health Card (compact JWS) of every dose at certificate `generation` (its rid). */
+export async function signShcOf(
+  person: PersonRow,
+  doses: readonly DoseRow[],
+  generation: number,
+  signers: Signers,
+): Promise<SignedCertificate> {
+  const payload = await signShc(
+    {
+      iss: signers.shcIssuer,
+      nbf: signers.now,
+      fhirBundle: fhirBundleFor(person, doses),
+      rid: shcRid(signers.shcKey.kid, person.id, generation),
+      types: [IMMUNIZATION_TYPE],
+    },
+    signers.shcKey,
+  );
+  return {
+    personId: person.id,
+    kind: 'shc',
+    payload,
+    sourceHash: sourceHash(person, doses),
+    keyId: signers.shcKeyId,
+    uci: null,
+    issuedAt: signers.now,
+    expiresAt: null,
+    generation,
+  };
+}
+
+/** Stores signed certificates, replacing each person's previous one of the same kind, in one statement. */
+export async function storeCertificates(db: Db, rows: readonly SignedCertificate[]): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <K extends keyof SignedCertificate>(key: K, map?: (v: SignedCertificate[K]) => unknown) =>
+    rows.map((r) => (map ? map(r[key]) : r[key]));
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  await db.query(
+    `INSERT INTO issued_certificates (person_id, kind, payload, source_hash, key_id, uci, issued_at, expires_at,
+       generation)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[],
+                          $7::timestamptz[], $8::timestamptz[], $9::int[])
+     ON CONFLICT (person_id, kind) DO UPDATE SET payload = EXCLUDED.payload, source_hash = EXCLUDED.source_hash,
+       key_id = EXCLUDED.key_id, uci = EXCLUDED.uci, issued_at = EXCLUDED.issued_at,
+       expires_at = EXCLUDED.expires_at, generation = EXCLUDED.generation`,
+    [
+      column('personId'),
+      column('kind'),
+      column('payload'),
+      column('sourceHash'),
+      column('keyId'),
+      column('uci'),
+      column('issuedAt', iso),
+      column('expiresAt', iso),
+      column('generation'),
+    ],
+  );
 }
 
 export async function runIssuance(
@@ -52,11 +189,11 @@ export async function runIssuance(
   const started = performance.now();
   const now = options.now ?? new Date();
   const batchSize = options.batchSize ?? 500;
-  const validity = (options.validityDays ?? 365) * 86_400_000;
-  const dsc = await keys.signingDsc(now);
-  const shcKey = await keys.signingShcKey(now);
-  const shcKeyId = (await keys.list('shc')).find((k) => k.kid === shcKey.kid)?.id;
-  if (!shcKeyId) throw new Error(`SHC key ${shcKey.kid} is not in the key store`);
+  const signers = await signersAt(keys, {
+    shcIssuer: options.shcIssuer,
+    now,
+    ...(options.validityDays === undefined ? {} : { validityDays: options.validityDays }),
+  });
   const total = Number(
     (await db.query<{ n: string }>('SELECT count(DISTINCT person_id) AS n FROM immunizations')).rows[0]?.n ??
       0,
@@ -90,56 +227,30 @@ export async function runIssuance(
     const doses = new Map<string, DoseRow[]>();
     for (const row of doseRows) doses.set(row.person_id, [...(doses.get(row.person_id) ?? []), row]);
     const { rows: issuedRows } = await db.query<Issued>(
-      'SELECT person_id, kind, source_hash, key_id FROM issued_certificates WHERE person_id = ANY($1::uuid[])',
+      `SELECT person_id, kind, source_hash, key_id, generation FROM issued_certificates
+       WHERE person_id = ANY($1::uuid[])`,
       [ids],
     );
     const issued = new Map(issuedRows.map((r) => [`${r.person_id}:${r.kind}`, r]));
 
-    const rows: unknown[][] = [];
+    const rows: SignedCertificate[] = [];
     await Promise.all(
       people.map(async (person) => {
         const personDoses = doses.get(person.id) ?? [];
         const hash = sourceHash(person, personDoses);
         const dcc = issued.get(`${person.id}:dcc`);
         const shc = issued.get(`${person.id}:shc`);
+        // A re-run signs again at the person's current generation: a reissued certificate never falls back to
+        // the identifiers of a generation that was revoked.
+        const generation = Math.max(dcc?.generation ?? 0, shc?.generation ?? 0);
         try {
-          if (dcc?.source_hash === hash && dcc.key_id === dsc.record.id) summary.unchanged++;
+          if (dcc?.source_hash === hash && dcc.key_id === signers.dsc.record.id) summary.unchanged++;
           else {
-            const hcert = hcertFor(person, personDoses);
-            if (hcert) {
-              const latest = Math.max(...personDoses.map((d) => d.dose_number));
-              const text = await encodeHc1(hcert, {
-                signer: { kid: dsc.kidBytes, alg: 'ES256', privateKey: dsc.privateKey },
-                issuer: dsc.record.country,
-                issuedAt: now,
-                expiresAt: new Date(now.getTime() + validity),
-              });
-              rows.push([
-                person.id,
-                'dcc',
-                text,
-                hash,
-                dsc.record.id,
-                uvci(person.id, latest, dsc.record.country),
-                now.toISOString(),
-                new Date(now.getTime() + validity).toISOString(),
-              ]);
-            }
+            const signed = await signDccOf(person, personDoses, generation, signers);
+            if (signed) rows.push(signed);
           }
-          if (shc?.source_hash === hash && shc.key_id === shcKeyId) summary.unchanged++;
-          else {
-            const jws = await signShc(
-              {
-                iss: options.shcIssuer,
-                nbf: now,
-                fhirBundle: fhirBundleFor(person, personDoses),
-                rid: shcRid(shcKey.kid, person.id),
-                types: [IMMUNIZATION_TYPE],
-              },
-              shcKey,
-            );
-            rows.push([person.id, 'shc', jws, hash, shcKeyId, null, now.toISOString(), null]);
-          }
+          if (shc?.source_hash === hash && shc.key_id === signers.shcKeyId) summary.unchanged++;
+          else rows.push(await signShcOf(person, personDoses, generation, signers));
         } catch (error) {
           summary.failed.push({
             personId: person.id,
@@ -148,19 +259,8 @@ export async function runIssuance(
         }
       }),
     );
-    if (rows.length > 0) {
-      const column = (i: number) => rows.map((r) => r[i]);
-      await db.query(
-        `INSERT INTO issued_certificates (person_id, kind, payload, source_hash, key_id, uci, issued_at, expires_at)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[],
-                              $7::timestamptz[], $8::timestamptz[])
-         ON CONFLICT (person_id, kind) DO UPDATE SET payload = EXCLUDED.payload, source_hash = EXCLUDED.source_hash,
-           key_id = EXCLUDED.key_id, uci = EXCLUDED.uci, issued_at = EXCLUDED.issued_at,
-           expires_at = EXCLUDED.expires_at`,
-        [0, 1, 2, 3, 4, 5, 6, 7].map(column),
-      );
-      summary.signed += rows.length;
-    }
+    await storeCertificates(db, rows);
+    summary.signed += rows.length;
     summary.people += people.length;
     options.onProgress?.({ done: summary.people, total, signed: summary.signed });
   }

@@ -7,7 +7,8 @@ export const ErrorBody = Type.Object(
     message: Type.String(),
     reasons: Type.Optional(
       Type.Array(Type.Object({ code: Type.String(), text: Type.Record(Type.String(), Type.String()) }), {
-        description: "the decision's reasons, where a verdict refused the request (ERR_PASS_NOT_PRINTABLE)",
+        description:
+          "the decision's reasons, where a verdict refused the request (ERR_PASS_NOT_PRINTABLE, ERR_STICKER_NOT_ALLOWED)",
       }),
     ),
   },
