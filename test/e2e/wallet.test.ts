@@ -37,8 +37,13 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
   let dsc: Awaited<ReturnType<typeof makeDsc>>;
   /** The signed bundles (trust list, rules, revocation) the wallet syncs, for the same DSC. */
   let authority: FakeAuthority;
-  const token = crypto.getRandomValues(new Uint8Array(16));
-  const tokenB64url = bytesToBase64(token).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  /** Today's batch of single-use check-in tokens, base64url: each QR the wallet draws takes the next one. */
+  const batch = Array.from({ length: 3 }, () =>
+    bytesToBase64(crypto.getRandomValues(new Uint8Array(16)))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, ''),
+  );
   let certificates: { id: string; personId: string; name: string; relation: string; text: string }[];
 
   beforeAll(async () => {
@@ -93,7 +98,7 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
         }
         json(res, 200, { bindings });
       } else if (url.pathname === '/v1/me/checkin-tokens') {
-        json(res, 200, { tokens: [{ day: today, token: tokenB64url }] });
+        json(res, 200, { days: [{ day: today, tokens: batch }] });
       } else json(res, 404, { code: 'ERR_NOT_FOUND', message: url.pathname });
       return true;
     }));
@@ -144,7 +149,18 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
     const report = await verifyPresentation(text, dsc.trust, { now: new Date() });
     expect(report.steps.filter((s) => s.ok === false)).toEqual([]);
     expect(report.verdict).toBe('valid');
-    expect(report.presentation?.token).toBe(tokenB64url);
+    // A token of the batch (the first, or a later one when a 15-second slot turned and the QR was drawn again).
+    const first = report.presentation?.token as string;
+    expect(batch).toContain(first);
+
+    // Shown again, still offline: the next QR carries the next token of the batch, never the same one.
+    await page.getByRole('button', { name: '목록으로' }).click();
+    await page.getByRole('button', { name: '입장용 QR 보기' }).first().click();
+    await expect.poll(() => page.locator('.qr svg').count()).toBe(1);
+    const again = await verifyPresentation(await screenQr(page), dsc.trust, { now: new Date() });
+    expect(again.verdict).toBe('valid');
+    expect(batch).toContain(again.presentation?.token);
+    expect(batch.indexOf(again.presentation?.token as string)).toBeGreaterThan(batch.indexOf(first));
 
     // The same QR two slots later is refused: a screenshot goes stale.
     const stale = await verifyPresentation(text, dsc.trust, { now: new Date(Date.now() + 30_000) });
