@@ -2,7 +2,7 @@
  * Check-in tokens (docs/checkin-tokens.md): single-use, authenticated encryption of (holder number, token index,
  * KST day) under a per-day key, one 16-byte AES block each.
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { dayIso } from '@greenlight/rules';
 
 export const TOKEN_BYTES = 16;
@@ -35,16 +35,18 @@ export interface OpenedToken {
 
 interface DayKeys {
   encryption: Buffer;
-  mac: Buffer;
+  /** The day's 4-byte check value: the last field of every token's block. */
+  check: Buffer;
 }
 
 /**
  * Mints and opens tokens. A token is AES-256 (one block, no mode) of
- * `holder (5 bytes) | index (3 bytes) | day (4 bytes) | tag (4 bytes)`, all big-endian, where the tag is the first
- * 4 bytes of HMAC-SHA-256(MAC key, the first 12 bytes). Each KST day has its own keys (HKDF-SHA-256, RFC 5869, from
- * the master secret). AES is a permutation, so distinct (holder, index) pairs of one day give distinct tokens, and
- * without the key they look like independent random blocks: two tokens of one holder cannot be linked.
- * A random, altered or other-day token opens only with probability about 2^-64 (day and tag must both match).
+ * `holder (5 bytes) | index (3 bytes) | day (4 bytes) | check (4 bytes)`, all big-endian, where the check is a
+ * per-day value. Each KST day has its own key and check (HKDF-SHA-256, RFC 5869, from the master secret). AES is a
+ * permutation, so distinct (holder, index) pairs of one day give distinct tokens, and without the key they look like
+ * independent random blocks: two tokens of one holder cannot be linked. Opening is encode-then-encipher
+ * (Bellare and Rogaway, ASIACRYPT 2000): a random, altered or other-day token decrypts to a block whose 64 bits of
+ * day and check match with probability about 2^-64.
  */
 export class CheckinTokens {
   private readonly master: Buffer;
@@ -61,15 +63,11 @@ export class CheckinTokens {
     let keys = this.keys.get(day);
     if (!keys) {
       const okm = Buffer.from(hkdfSync('sha256', this.master, SALT, `day ${day}`, 64));
-      keys = { encryption: okm.subarray(0, 32), mac: okm.subarray(32) };
+      keys = { encryption: okm.subarray(0, 32), check: okm.subarray(32, 36) };
       if (this.keys.size >= CACHED_DAYS) this.keys.delete(this.keys.keys().next().value as number);
       this.keys.set(day, keys);
     }
     return keys;
-  }
-
-  private static tag(mac: Buffer, plain: Buffer): Buffer {
-    return createHmac('sha256', mac).update(plain.subarray(0, 12)).digest().subarray(0, 4);
   }
 
   /**
@@ -99,7 +97,7 @@ export class CheckinTokens {
       block.writeUIntBE(Number(holder & 0xff_ffffn), 2, 3);
       block.writeUIntBE(start + i, 5, 3);
       block.writeUInt32BE(day, 8);
-      CheckinTokens.tag(keys.mac, block).copy(block, 12);
+      keys.check.copy(block, 12);
     }
     // ECB over whole blocks is AES applied to each block on its own: the per-token construction, batched.
     const cipher = createCipheriv('aes-256-ecb', keys.encryption, null).setAutoPadding(false);
@@ -120,7 +118,7 @@ export class CheckinTokens {
     const decipher = createDecipheriv('aes-256-ecb', keys.encryption, null).setAutoPadding(false);
     const plain = Buffer.concat([decipher.update(token), decipher.final()]);
     if (plain.readUInt32BE(8) !== day) return undefined;
-    if (!timingSafeEqual(plain.subarray(12), CheckinTokens.tag(keys.mac, plain))) return undefined;
+    if (!timingSafeEqual(plain.subarray(12), keys.check)) return undefined;
     return {
       holder: (BigInt(plain.readUIntBE(0, 2)) << 24n) | BigInt(plain.readUIntBE(2, 3)),
       index: plain.readUIntBE(5, 3),
