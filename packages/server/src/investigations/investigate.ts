@@ -1,6 +1,6 @@
 /** An investigation: the check-ins of one venue in a window, their tokens opened to people, audited. */
 
-import { kstDay } from '@greenlight/rules';
+import { dayIso, kstDay } from '@greenlight/rules';
 import { writeAudit } from '../audit.ts';
 import type { Db } from '../db/types.ts';
 import { ServerError } from '../errors.ts';
@@ -143,21 +143,20 @@ export async function investigate(
 /**
  * How many entries, at any venue, carry each opened token on its day. `keys` are `day:hex`. A single-use token
  * appears once; the investigator sees the others. Reads only the partitions of the tokens' days, with no index on
- * the token (one scan of each of those days; docs/checkin-tokens.md, "Replay").
+ * the token: one scan of each of those days (docs/checkin-tokens.md, "Replay", for its cost).
  */
 async function tokenUses(tx: Db, keys: string[]): Promise<Map<string, number>> {
   const unique = [...new Set(keys)];
   if (unique.length === 0) return new Map();
   const days = [...new Set(unique.map((key) => Number(key.split(':')[0])))];
   const { rows } = await tx.query<{ day: number; token: string; entries: number }>(
-    `SELECT (day - DATE '1970-01-01') AS day, encode(token, 'hex') AS token, count(*)::int AS entries
-     FROM checkins
-     WHERE day = ANY($1::date[]) AND token = ANY(ARRAY(SELECT decode(t, 'hex') FROM unnest($2::text[]) AS t))
-     GROUP BY day, token`,
-    [
-      days.map((day) => new Date(day * 86_400_000).toISOString().slice(0, 10)),
-      unique.map((key) => key.split(':')[1]),
-    ],
+    // A hash join on the wanted tokens: `token = ANY(array)` compares every row with every token.
+    `SELECT (c.day - DATE '1970-01-01') AS day, encode(c.token, 'hex') AS token, count(*)::int AS entries
+     FROM checkins c JOIN (SELECT DISTINCT decode(t, 'hex') AS token FROM unnest($2::text[]) AS t) wanted
+       ON c.token = wanted.token
+     WHERE c.day = ANY($1::date[])
+     GROUP BY c.day, c.token`,
+    [days.map(dayIso), unique.map((key) => key.split(':')[1])],
   );
   return new Map(rows.map((row) => [`${Number(row.day)}:${row.token}`, Number(row.entries)]));
 }
