@@ -220,6 +220,8 @@ describe.each(DB_KINDS)('single-use check-in tokens (%s)', (kind) => {
 
     // A token of another person and a random token: one opens to that person, the other to nobody.
     const other = await holderNumber(t.db, OTHER);
+    // The holder's several token answers spent no numbers of the sequence: the next person got the next number.
+    expect(other).toBe((await holderNumber(t.db, PERSON)) + 1n);
     const otherToken = bytesToBase64url(opener.mint(other, kstDay(Date.now()), 5));
     expect((await checkIn(1, otherToken)).json().accepted).toHaveLength(1);
     expect((await checkIn(1, bytesToBase64url(randomBytes(16)))).json().accepted).toHaveLength(1);
