@@ -72,14 +72,21 @@ export async function investigate(
         continue;
       }
       const token = new Uint8Array(row.token);
-      const holder = tokens.openToken(token, Number(row.day))?.holder;
+      // The wallet picks a token by its own KST day, the entry's day comes from the scanner's clock: a QR drawn just
+      // before midnight and recorded just after it carries the token of the day before (or after).
+      const day = Number(row.day);
+      const holder = (
+        tokens.openToken(token, day) ??
+        tokens.openToken(token, day - 1) ??
+        tokens.openToken(token, day + 1)
+      )?.holder;
       if (holder === undefined) unopened++;
       else
         opened.push({
           holder,
           at: new Date(row.at),
           method: row.method,
-          key: `${Number(row.day)}:${Buffer.from(token).toString('hex')}`,
+          key: `${day}:${Buffer.from(token).toString('hex')}`,
         });
     }
     const uses = await tokenUses(

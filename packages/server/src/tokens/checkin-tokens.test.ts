@@ -112,7 +112,8 @@ describe.each(DB_KINDS)('single-use check-in tokens (%s)', (kind) => {
         ],
       },
     });
-  const investigate = async (venue: number): Promise<Contact[]> => {
+  const investigate = async (venue: number): Promise<Contact[]> => (await investigation(venue)).contacts;
+  const investigation = async (venue: number): Promise<{ contacts: Contact[]; unopened: number }> => {
     const now = Date.now();
     const res = await app.inject({
       method: 'POST',
@@ -126,7 +127,7 @@ describe.each(DB_KINDS)('single-use check-in tokens (%s)', (kind) => {
       },
     });
     expect(res.statusCode).toBe(200);
-    return res.json().contacts;
+    return res.json();
   };
 
   it('hands out a fresh batch of distinct single-use tokens for each day, each opening to the holder', async () => {
@@ -227,5 +228,20 @@ describe.each(DB_KINDS)('single-use check-in tokens (%s)', (kind) => {
     expect((await checkIn(1, bytesToBase64url(randomBytes(16)))).json().accepted).toHaveLength(1);
     const atOne = await investigate(1);
     expect(atOne.map((c) => c.personId).sort()).toEqual([PERSON, OTHER].sort());
+  });
+
+  it("opens a token of the day before or after the entry's day (midnight between wallet and scanner), no further", async () => {
+    const other = await holderNumber(t.db, OTHER);
+    const today = kstDay(Date.now());
+    const before = await investigation(0);
+    for (const day of [today - 1, today + 1, today - 2, today + 2]) {
+      expect((await checkIn(0, bytesToBase64url(opener.mint(other, day, 9)))).json().accepted).toHaveLength(
+        1,
+      );
+    }
+    const after = await investigation(0);
+    const added = after.contacts.filter((c) => c.personId === OTHER);
+    expect(added).toHaveLength(before.contacts.filter((c) => c.personId === OTHER).length + 2);
+    expect(after.unopened).toBe(before.unopened + 2);
   });
 });
