@@ -18,7 +18,7 @@ import {
 } from '@greenlight/codec';
 import { type Decision, type DecisionBundles, decide, kstDate } from '@greenlight/rules';
 import { render } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import zxingReaderWasm from 'zxing-wasm/reader/zxing_reader.wasm?url';
 import zxingWriterWasm from 'zxing-wasm/writer/zxing_writer.wasm?url';
 import { loadDecisionBundles, PUBLICATION_KEYS_URL, syncDecisionBundles } from '../shared/bundles';
@@ -30,6 +30,7 @@ import { registerServiceWorker } from '../shared/pwa';
 import { type AppDb, openAppDb } from '../shared/store';
 import { reasonMark, VerdictIcon } from '../shared/VerdictIcon';
 import { messages } from './messages';
+import { type DayTokens, LOW_TOKENS, mergeBatches, parseBatches, takeToken } from './tokens';
 import '../shared/styles.css';
 
 configureQrReader({ wasmUrl: zxingReaderWasm });
@@ -136,7 +137,32 @@ function Login({ onLogin, t }: { onLogin: (s: Session) => void; t: T }) {
   );
 }
 
-function PresentationQr({ db, cert, t, lang }: { db: AppDb; cert: WalletCert; t: T; lang: Lang }) {
+/**
+ * Takes today's next single-use check-in token from storage, in one IndexedDB transaction so that two QR drawings
+ * never take the same one.
+ */
+async function takeStoredToken(db: AppDb, today: string): Promise<{ token?: string; remaining: number }> {
+  const tx = db.transaction('settings', 'readwrite');
+  const taken = takeToken(parseBatches(await tx.store.get('tokenBatches')), today);
+  await tx.store.put(taken.batches, 'tokenBatches');
+  await tx.done;
+  return taken;
+}
+
+function PresentationQr({
+  db,
+  cert,
+  t,
+  lang,
+  onTokensLow,
+}: {
+  db: AppDb;
+  cert: WalletCert;
+  t: T;
+  lang: Lang;
+  /** Called when today's tokens run low (or out): the wallet fetches a fresh batch if it is online. */
+  onTokensLow?: () => void;
+}) {
   const [svg, setSvg] = useState<string>();
   const [secondsLeft, setSecondsLeft] = useState(SLOT_SECONDS);
   useEffect(() => {
@@ -147,10 +173,9 @@ function PresentationQr({ db, cert, t, lang }: { db: AppDb; cert: WalletCert; t:
       let text = /^[\w-]+\.[\w-]+\.[\w-]+$/.test(cert.text) ? shcNumeric(cert.text) : cert.text;
       const keys = (await db.get('settings', 'deviceKey')) as CryptoKeyPair | undefined;
       if (cert.binding && keys) {
-        const tokens =
-          ((await db.get('settings', 'tokens')) as { day: string; token: string }[] | undefined) ?? [];
-        const today = kstDate(now);
-        const token = tokens.find((x) => x.day === today)?.token;
+        // Each QR image gets a token of its own: a check-in token is used once per 15-second drawing.
+        const { token, remaining } = await takeStoredToken(db, kstDate(now));
+        if (remaining <= LOW_TOKENS) onTokensLow?.();
         text = await createPresentation({
           certificate: cert.text,
           binding: base64ToBytes(cert.binding),
@@ -172,7 +197,7 @@ function PresentationQr({ db, cert, t, lang }: { db: AppDb; cert: WalletCert; t:
       cancelled = true;
       clearInterval(timer);
     };
-  }, [db, cert]);
+  }, [db, cert, onTokensLow]);
   return (
     <div class="pass-card">
       <div
@@ -328,6 +353,26 @@ function Wallet({
     setBundles((await syncDecisionBundles(db, keys)).bundles);
   }, [db]);
 
+  // A fresh batch of single-use check-in tokens replaces each day's stored batch (see tokens.ts).
+  const fetchTokens = useCallback(async () => {
+    if (!session) return;
+    const { days } = await api<{ days: DayTokens[] }>('/v1/me/checkin-tokens', session);
+    const tx = db.transaction('settings', 'readwrite');
+    const stored = parseBatches(await tx.store.get('tokenBatches'));
+    await tx.store.put(mergeBatches(stored, days, kstDate(new Date())), 'tokenBatches');
+    // The single daily token that earlier versions kept.
+    await tx.store.delete('tokens');
+    await tx.done;
+  }, [db, session]);
+
+  // When today's tokens run low at the door: one fetch at a time, at most once a minute, silently when offline.
+  const lastTokenFetch = useRef(0);
+  const refillTokens = useCallback(() => {
+    if (!session || Date.now() - lastTokenFetch.current < 60_000) return;
+    lastTokenFetch.current = Date.now();
+    void fetchTokens().catch(() => undefined);
+  }, [session, fetchTokens]);
+
   const reload = useCallback(async () => {
     setCerts(((await db.get('settings', 'certificates')) as WalletCert[] | undefined) ?? []);
   }, [db]);
@@ -348,10 +393,7 @@ function Wallet({
       const { bindings } = await api<{ bindings: Record<string, string> }>('/v1/me/devices', session, {
         publicKey,
       });
-      const { tokens } = await api<{ tokens: { day: string; token: string }[] }>(
-        '/v1/me/checkin-tokens',
-        session,
-      );
+      await fetchTokens();
       const imported = (
         ((await db.get('settings', 'certificates')) as WalletCert[] | undefined) ?? []
       ).filter((c) => c.relation === 'imported');
@@ -360,14 +402,13 @@ function Wallet({
         ...(bindings[c.id] ? { binding: bindings[c.id] } : {}),
       }));
       await db.put('settings', [...saved, ...imported], 'certificates');
-      await db.put('settings', tokens, 'tokens');
       await syncBundles();
       setMessage(['certs.downloaded', { n: saved.length }]);
       await reload();
     } catch (e) {
       setMessage(['certs.downloadFailed', { error: (e as Error).message }]);
     }
-  }, [db, session, reload, syncBundles, t]);
+  }, [db, session, reload, syncBundles, fetchTokens, t]);
 
   useEffect(() => {
     void reload()
@@ -403,7 +444,7 @@ function Wallet({
       <section class="card">
         <h2>{shown.name}</h2>
         <CertSummary cert={shown} bundles={bundles} t={t} lang={lang} />
-        <PresentationQr db={db} cert={shown} t={t} lang={lang} />
+        <PresentationQr db={db} cert={shown} t={t} lang={lang} onTokensLow={refillTokens} />
         {shown.relation !== 'imported' && session && shown.text.startsWith('HC1:') && (
           <p>
             <button

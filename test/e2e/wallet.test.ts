@@ -37,8 +37,21 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
   let dsc: Awaited<ReturnType<typeof makeDsc>>;
   /** The signed bundles (trust list, rules, revocation) the wallet syncs, for the same DSC. */
   let authority: FakeAuthority;
-  const token = crypto.getRandomValues(new Uint8Array(16));
-  const tokenB64url = bytesToBase64(token).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  /**
+   * Every batch of today's single-use check-in tokens handed out, base64url, newest last: like the server, each
+   * answer is a fresh batch, and each QR the wallet draws takes the next token of the batch it holds.
+   */
+  const batches: string[][] = [];
+  const freshBatch = () => {
+    const batch = Array.from({ length: 3 }, () =>
+      bytesToBase64(crypto.getRandomValues(new Uint8Array(16)))
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_')
+        .replace(/=+$/, ''),
+    );
+    batches.push(batch);
+    return batch;
+  };
   let certificates: { id: string; personId: string; name: string; relation: string; text: string }[];
 
   beforeAll(async () => {
@@ -93,7 +106,7 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
         }
         json(res, 200, { bindings });
       } else if (url.pathname === '/v1/me/checkin-tokens') {
-        json(res, 200, { tokens: [{ day: today, token: tokenB64url }] });
+        json(res, 200, { days: [{ day: today, tokens: freshBatch() }] });
       } else json(res, 404, { code: 'ERR_NOT_FOUND', message: url.pathname });
       return true;
     }));
@@ -144,7 +157,19 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
     const report = await verifyPresentation(text, dsc.trust, { now: new Date() });
     expect(report.steps.filter((s) => s.ok === false)).toEqual([]);
     expect(report.verdict).toBe('valid');
-    expect(report.presentation?.token).toBe(tokenB64url);
+    // A token of the last batch (its first, or a later one when a 15-second slot turned and the QR was drawn again).
+    const batch = batches[batches.length - 1] as string[];
+    const first = report.presentation?.token as string;
+    expect(batch).toContain(first);
+
+    // Shown again, still offline: the next QR carries the next token of the batch, never the same one.
+    await page.getByRole('button', { name: '목록으로' }).click();
+    await page.getByRole('button', { name: '입장용 QR 보기' }).first().click();
+    await expect.poll(() => page.locator('.qr svg').count()).toBe(1);
+    const again = await verifyPresentation(await screenQr(page), dsc.trust, { now: new Date() });
+    expect(again.verdict).toBe('valid');
+    expect(batch).toContain(again.presentation?.token);
+    expect(batch.indexOf(again.presentation?.token as string)).toBeGreaterThan(batch.indexOf(first));
 
     // The same QR two slots later is refused: a screenshot goes stale.
     const stale = await verifyPresentation(text, dsc.trust, { now: new Date(Date.now() + 30_000) });
@@ -153,6 +178,45 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.locator('.validity').first().textContent()).toContain('Booster: no expiry');
     await shot(page, 'wallet-pass-en.png');
+    await context.close();
+  });
+
+  it('asks for a fresh batch of tokens when few are left for today, and draws the next QR from it', async () => {
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/wallet/`);
+    await page.getByLabel('Mobile number or e-mail').fill('010-1234-5678');
+    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await page.getByLabel('6-digit code').fill('123456');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.locator('.cert-list > li').count()).toBe(2);
+    const handedOut = batches.length;
+    // Three tokens are fewer than the wallet's low mark: showing a QR online fetches a fresh batch at once.
+    await page.getByRole('button', { name: 'Show entry QR' }).first().click();
+    await expect.poll(() => page.locator('.qr svg').count()).toBe(1);
+    await expect.poll(() => batches.length).toBe(handedOut + 1);
+    // The fresh batch is stored (the wallet's IndexedDB, as the page sees it) before the next QR is drawn.
+    const storedFirstToken = () =>
+      page.evaluate(
+        () =>
+          new Promise<string | undefined>((resolve, reject) => {
+            const open = indexedDB.open('greenlight-wallet');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const get = open.result.transaction('settings').objectStore('settings').get('tokenBatches');
+              get.onsuccess = () =>
+                resolve((get.result as { tokens: string[] }[] | undefined)?.[0]?.tokens[0]);
+              get.onerror = () => reject(get.error);
+            };
+          }),
+      );
+    await expect.poll(storedFirstToken).toBe(batches[batches.length - 1]?.[0]);
+    await page.getByRole('button', { name: 'Back to list' }).click();
+    await page.getByRole('button', { name: 'Show entry QR' }).first().click();
+    await expect.poll(() => page.locator('.qr svg').count()).toBe(1);
+    const report = await verifyPresentation(await screenQr(page), dsc.trust, { now: new Date() });
+    expect(report.verdict).toBe('valid');
+    expect(batches[batches.length - 1]).toContain(report.presentation?.token);
     await context.close();
   });
 

@@ -1,6 +1,6 @@
 /** An investigation: the check-ins of one venue in a window, their tokens opened to people, audited. */
 
-import { kstDay } from '@greenlight/rules';
+import { dayIso, kstDay } from '@greenlight/rules';
 import { writeAudit } from '../audit.ts';
 import type { Db } from '../db/types.ts';
 import { ServerError } from '../errors.ts';
@@ -13,6 +13,12 @@ export interface Contact {
   phone: string | null;
   at: string;
   method: string;
+  /**
+   * Entries of that KST day, at any venue, that carry this entry's token: 1 for an honest single-use token. More
+   * means a scanner recorded one QR twice, a wallet ran out of tokens offline, or a device replayed a token it saw
+   * (docs/checkin-tokens.md, "Replay").
+   */
+  tokenEntries: number;
 }
 
 export interface InvestigationResult {
@@ -59,16 +65,34 @@ export async function investigate(
     );
     let withoutToken = 0;
     let unopened = 0;
-    const opened: { holder: bigint; at: Date; method: string }[] = [];
+    const opened: { holder: bigint; at: Date; method: string; key: string }[] = [];
     for (const row of rows) {
       if (!row.token) {
         withoutToken++;
         continue;
       }
-      const holder = tokens.openToken(new Uint8Array(row.token), Number(row.day));
+      const token = new Uint8Array(row.token);
+      // The wallet picks a token by its own KST day, the entry's day comes from the scanner's clock: a QR drawn just
+      // before midnight and recorded just after it carries the token of the day before (or after).
+      const day = Number(row.day);
+      const holder = (
+        tokens.openToken(token, day) ??
+        tokens.openToken(token, day - 1) ??
+        tokens.openToken(token, day + 1)
+      )?.holder;
       if (holder === undefined) unopened++;
-      else opened.push({ holder, at: new Date(row.at), method: row.method });
+      else
+        opened.push({
+          holder,
+          at: new Date(row.at),
+          method: row.method,
+          key: `${day}:${Buffer.from(token).toString('hex')}`,
+        });
     }
+    const uses = await tokenUses(
+      tx,
+      opened.map((entry) => entry.key),
+    );
     const holders = [...new Set(opened.map((entry) => entry.holder.toString()))];
     const { rows: people } = await tx.query<{
       holder_number: string;
@@ -96,6 +120,7 @@ export async function investigate(
         phone: person.phone,
         at: entry.at.toISOString(),
         method: entry.method,
+        tokenEntries: uses.get(entry.key) ?? 1,
       });
     }
     const investigationId = await writeAudit(tx, {
@@ -120,4 +145,25 @@ export async function investigate(
       unopened,
     };
   });
+}
+
+/**
+ * How many entries, at any venue, carry each opened token on its day. `keys` are `day:hex`. A single-use token
+ * appears once; the investigator sees the others. Reads only the partitions of the tokens' days, with no index on
+ * the token: one scan of each of those days (docs/checkin-tokens.md, "Replay", for its cost).
+ */
+async function tokenUses(tx: Db, keys: string[]): Promise<Map<string, number>> {
+  const unique = [...new Set(keys)];
+  if (unique.length === 0) return new Map();
+  const days = [...new Set(unique.map((key) => Number(key.split(':')[0])))];
+  const { rows } = await tx.query<{ day: number; token: string; entries: number }>(
+    // A hash join on the wanted tokens: `token = ANY(array)` compares every row with every token.
+    `SELECT (c.day - DATE '1970-01-01') AS day, encode(c.token, 'hex') AS token, count(*)::int AS entries
+     FROM checkins c JOIN (SELECT DISTINCT decode(t, 'hex') AS token FROM unnest($2::text[]) AS t) wanted
+       ON c.token = wanted.token
+     WHERE c.day = ANY($1::date[])
+     GROUP BY c.day, c.token`,
+    [days.map(dayIso), unique.map((key) => key.split(':')[1])],
+  );
+  return new Map(rows.map((row) => [`${Number(row.day)}:${row.token}`, Number(row.entries)]));
 }

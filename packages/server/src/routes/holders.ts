@@ -9,14 +9,16 @@ import { registerDevice } from '../holders/devices.ts';
 import { OtpLogin, type OtpSettings } from '../holders/otp.ts';
 import type { KeyStore } from '../keys/store.ts';
 import { setConsent } from '../partners/consent.ts';
-import { type CheckinTokens, holderTokens } from '../tokens/index.ts';
+import { type CheckinTokens, holderTokens, TOKEN_DAYS, TOKENS_PER_DAY } from '../tokens/index.ts';
 import { errorResponse } from './schemas.ts';
 
 export interface HolderRoutesOptions extends OtpSettings {
   keys: KeyStore;
   tokens: CheckinTokens;
-  /** Check-in tokens handed out per request (today and the following days). */
+  /** Days of check-in tokens handed out per request (today and the following days); default 7. */
   tokenDays?: number;
+  /** Single-use check-in tokens per day in one answer; default 128. */
+  tokensPerDay?: number;
 }
 
 const Certificate = Type.Object({
@@ -195,24 +197,36 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       preHandler: holder,
       schema: {
         tags: ['holders'],
-        summary: "The holder's check-in tokens for today and the next days (docs/checkin-tokens.md)",
+        summary:
+          "A fresh batch of the holder's single-use check-in tokens for today and the next days (docs/checkin-tokens.md)",
+        description:
+          'Each call gives new tokens: one batch per KST day, each token 16 bytes in base64url, pairwise distinct. ' +
+          'The wallet puts a fresh one in each presentation QR it draws.',
         headers: Type.Object({ authorization: Type.Optional(Type.String()) }),
         response: {
-          200: Type.Object({ tokens: Type.Array(Type.Object({ day: Type.String(), token: Type.String() })) }),
+          200: Type.Object({
+            days: Type.Array(
+              Type.Object({
+                day: Type.String({ format: 'date', description: 'KST day, YYYY-MM-DD' }),
+                tokens: Type.Array(Type.String({ description: '16 bytes, base64url' })),
+              }),
+            ),
+          }),
           401: errorResponse('ERR_UNAUTHORIZED'),
         },
       },
     },
     async (request, reply) => {
-      const tokens = await holderTokens(
+      const days = await holderTokens(
         app.db,
         options.tokens,
         request.holder.personId,
         app.now(),
-        options.tokenDays ?? 7,
+        options.tokenDays ?? TOKEN_DAYS,
+        options.tokensPerDay ?? TOKENS_PER_DAY,
       );
       reply.header('Cache-Control', 'private, no-store');
-      return { tokens };
+      return { days };
     },
   );
 };

@@ -41,6 +41,10 @@ export const investigationRoutes: FastifyPluginAsyncTypebox<InvestigationRouteOp
                 phone: Type.Union([Type.String(), Type.Null()]),
                 at: Type.String(),
                 method: Type.String(),
+                tokenEntries: Type.Integer({
+                  description:
+                    'entries that day, at any venue, with the same single-use token (1 when honest)',
+                }),
               }),
             ),
             withoutToken: Type.Integer(),
