@@ -81,6 +81,8 @@ const oauthTokenRoute: FastifyPluginAsyncTypebox<PartnerRoutesOptions> = async (
     }
     const code = typeof body.code === 'string' ? body.code : 'ERR_BAD_REQUEST';
     const error = OAUTH_ERRORS[code] ?? 'invalid_request';
+    // RFC 6749 §5.2: every refusal but invalid_client is a 400 (a body too large, a content type it does not take).
+    if (reply.statusCode !== 401 && reply.statusCode !== 429) reply.code(400);
     if (reply.statusCode === 401)
       reply.header('WWW-Authenticate', 'Basic realm="greenlight", charset="UTF-8"');
     reply.header('Cache-Control', 'no-store');
