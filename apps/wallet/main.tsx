@@ -531,6 +531,20 @@ function Wallet({
   );
 }
 
+/**
+ * Logout ends the session on the server too (`POST /v1/auth/logout`), so the token is useless from then on. Offline,
+ * the token waits in the settings store and is revoked the next time the wallet opens online.
+ */
+async function revokeOnServer(db: AppDb, session: Session): Promise<void> {
+  const response = await fetch('/v1/auth/logout', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${session.token}` },
+  }).catch(() => undefined);
+  // 200: revoked now; 401: the server has no such session any more. Anything else (offline, 5xx): try again later.
+  if (response && (response.ok || response.status === 401)) await db.delete('settings', 'revokeLater');
+  else await db.put('settings', session, 'revokeLater');
+}
+
 function App() {
   const lang = useLang();
   const t = translator(messages, lang);
@@ -540,6 +554,8 @@ function App() {
     void openAppDb('wallet').then(async (d) => {
       setDb(d);
       setSession(((await d.get('settings', 'session')) as Session | undefined) ?? null);
+      const pending = (await d.get('settings', 'revokeLater')) as Session | undefined;
+      if (pending && navigator.onLine) await revokeOnServer(d, pending);
     });
   }, []);
   useEffect(() => {
@@ -572,6 +588,7 @@ function App() {
           onLogout={async () => {
             await db.delete('settings', 'session');
             setSession(null);
+            await revokeOnServer(db, session);
           }}
         />
       )}

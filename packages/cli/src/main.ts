@@ -7,6 +7,7 @@ export interface Command {
 
 /** Lazily loaded so that `greenlight verify` never pays for the server's imports. */
 const commands: Record<string, () => Promise<Command>> = {
+  admin: async () => (await import('./commands/admin.ts')).admin,
   conformance: async () => (await import('./commands/conformance.ts')).conformance,
   demo: async () => (await import('./commands/demo.ts')).demo,
   keys: async () => (await import('./commands/keys.ts')).keys,

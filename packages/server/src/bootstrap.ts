@@ -1,6 +1,7 @@
 /**
  * What runs before the server listens: migrations, the keys, the demo seed of an empty registry (with demo staff
- * tokens and venue device credentials) and bulk issuance. Also the migrated database of the CLI commands.
+ * tokens and venue device credentials in development only) and bulk issuance. Also the migrated database of the
+ * CLI commands.
  */
 import type { Logger } from 'pino';
 import { createVenueDevice } from './auth/devices.ts';
@@ -14,17 +15,27 @@ import { KeyStore } from './keys/store.ts';
 import { isRegistryEmpty, type SeedResult, seedDemo } from './seed/seed.ts';
 import { allVenues } from './venues/directory.ts';
 
-export function describeSeed(seed: SeedResult): string {
+/** What the seed made, for the console; the partner secret only when `withCredentials` (development). */
+export function describeSeed(seed: SeedResult, withCredentials = true): string {
   const lines = [
     `Seeded a demo registry: ${seed.people} people, ${seed.immunizations} doses, ${seed.venues} venues.`,
     'Demo holder logins (one-time code by phone; in development the code is printed on this console):',
     ...seed.demoHolders.map(
       (holder) => `  ${holder.phone}  ${holder.name} (${holder.externalId}): ${holder.shows}`,
     ),
-    'Demo partner client (OAuth 2.0 client credentials; the secret is shown only now):',
-    `  client_id=${seed.partner.clientId}`,
-    `  client_secret=${seed.partner.clientSecret}`,
   ];
+  if (withCredentials) {
+    lines.push(
+      'Demo partner client (OAuth 2.0 client credentials; the secret is shown only now):',
+      `  client_id=${seed.partner.clientId}`,
+      `  client_secret=${seed.partner.clientSecret}`,
+    );
+  } else {
+    lines.push(
+      'Production mode: no credential is printed and no demo staff token or venue device was made.',
+      'Create the first administrator with `greenlight admin bootstrap`.',
+    );
+  }
   return lines.join('\n');
 }
 
@@ -58,8 +69,9 @@ export async function bootstrap(
   const keys = await keyStore.ensure();
   for (const key of keys) logger.info({ kind: key.kind, kid: key.kid }, 'key created');
   if (config.seed && (await isRegistryEmpty(db))) {
-    print(describeSeed(await seedDemo(db)));
-    await seedDemoAccess(db, print);
+    print(describeSeed(await seedDemo(db), config.printCredentials));
+    // Demo access is only worth making where its credentials can be shown: never in production.
+    if (config.printCredentials) await seedDemoAccess(db, print);
   }
   // Bulk issuance before serving: every certificate is signed ahead of time, so downloads are reads.
   const issued = await runIssuance(db, keyStore, { shcIssuer: config.shcIssuer });

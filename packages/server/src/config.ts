@@ -15,8 +15,21 @@ export interface ServerConfig {
   checkinTokenSecret: string;
   /** True when `keySecret` is the built-in development secret. */
   keySecretIsDevDefault: boolean;
+  /** `NODE_ENV` is `production` in any case (`Production`, `PRODUCTION`): no demo secret, no printed credential. */
+  production: boolean;
   logLevel: string;
+  /** Seed an empty registry: by default in development, only with `GREENLIGHT_SEED=1` in production. */
   seed: boolean;
+  /**
+   * Print the demo credentials (partner secret, staff tokens, device credentials) when seeding: development only.
+   * In production the only credential ever shown is the first administrator's, by `greenlight admin bootstrap`.
+   */
+  printCredentials: boolean;
+  /**
+   * The deployment id (`GREENLIGHT_DEPLOYMENT`): names this deployment's NATS stream, subject and consumer, so that
+   * deployments sharing one NATS server never read each other's check-ins. NATS name-safe: `[A-Za-z0-9_-]{1,32}`.
+   */
+  deployment: string;
   /** The SMART Health Card issuer URL (`iss`): https, no trailing slash. */
   shcIssuer: string;
   /** Shared partner quotas when set (`REDIS_URL`). */
@@ -29,6 +42,20 @@ export interface ServerConfig {
 
 /** Public on purpose: it only protects demo data, and every start with it logs a warning. */
 export const DEV_KEY_SECRET = 'greenlight-development-key-secret-NOT-FOR-PRODUCTION';
+/** The deployment id when `GREENLIGHT_DEPLOYMENT` is unset (development only when NATS is used). */
+export const DEFAULT_DEPLOYMENT = 'default';
+const DEPLOYMENT = /^[A-Za-z0-9_-]{1,32}$/;
+/**
+ * Secrets that are public because they are in this repository (the development default, the benches' and the
+ * tests'): production refuses them, whatever their length.
+ */
+const PUBLIC_SECRETS = new Set([
+  DEV_KEY_SECRET,
+  'bench-secret-bench-secret-bench-secret-0',
+  'test-checkin-token-secret-0123456789abcdef',
+  'a test secret that is long enough to derive a key',
+  'a-test-secret-that-is-at-least-32-characters',
+]);
 /** The repository's built apps (`npm run build -w apps`). */
 export const DEFAULT_APPS_DIR = fileURLToPath(new URL('../../../apps/dist/', import.meta.url));
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -43,6 +70,20 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+/** `NODE_ENV=production`, compared without regard to case or surrounding spaces. */
+export function isProduction(env: NodeJS.ProcessEnv): boolean {
+  return (env.NODE_ENV ?? '').trim().toLowerCase() === 'production';
+}
+
+/** `GREENLIGHT_SEED`: `1`/`true` or `0`/`false` (any case); unset means the mode's default. */
+function seedFlag(env: NodeJS.ProcessEnv, production: boolean): boolean {
+  const raw = (env.GREENLIGHT_SEED ?? '').trim().toLowerCase();
+  if (raw === '') return !production;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new ServerError('ERR_CONFIG', `GREENLIGHT_SEED must be 1 or 0, not '${env.GREENLIGHT_SEED}'`);
+}
+
 /** The check-in token master secret of a key secret: the one place it is derived. */
 function checkinTokenSecret(keySecret: string): string {
   return `${keySecret}/checkin-tokens`;
@@ -54,8 +95,31 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ServerError('ERR_CONFIG', 'GREENLIGHT_KEY_SECRET must be at least 32 characters');
   }
   const keySecretIsDevDefault = secret === undefined || secret === '';
-  if (keySecretIsDevDefault && env.NODE_ENV === 'production') {
-    throw new ServerError('ERR_CONFIG', 'GREENLIGHT_KEY_SECRET is required when NODE_ENV=production');
+  const production = isProduction(env);
+  if (production && keySecretIsDevDefault) {
+    throw new ServerError(
+      'ERR_CONFIG',
+      'GREENLIGHT_KEY_SECRET is required when NODE_ENV=production: set it to a long random secret of your own (32+ characters)',
+    );
+  }
+  if (production && PUBLIC_SECRETS.has(secret as string)) {
+    throw new ServerError(
+      'ERR_CONFIG',
+      'GREENLIGHT_KEY_SECRET is a public secret from the Greenlight repository (the development default or a test one): production refuses it; set a long random secret of your own',
+    );
+  }
+  const deployment = env.GREENLIGHT_DEPLOYMENT || undefined;
+  if (deployment !== undefined && !DEPLOYMENT.test(deployment)) {
+    throw new ServerError(
+      'ERR_CONFIG',
+      `GREENLIGHT_DEPLOYMENT must be 1 to 32 letters, digits, '-' or '_' (it names NATS streams), not '${deployment}'`,
+    );
+  }
+  if (production && env.NATS_URL && deployment === undefined) {
+    throw new ServerError(
+      'ERR_CONFIG',
+      'GREENLIGHT_DEPLOYMENT is required with NATS_URL when NODE_ENV=production: it keeps the check-ins of deployments that share a NATS server apart',
+    );
   }
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.has(logLevel)) {
@@ -82,8 +146,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     keySecret,
     checkinTokenSecret: checkinTokenSecret(keySecret),
     keySecretIsDevDefault,
+    production,
     logLevel,
-    seed: env.GREENLIGHT_SEED !== '0',
+    seed: seedFlag(env, production),
+    printCredentials: !production,
+    deployment: deployment ?? DEFAULT_DEPLOYMENT,
     shcIssuer,
     redisUrl: env.REDIS_URL || undefined,
     natsUrl: env.NATS_URL || undefined,

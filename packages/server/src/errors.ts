@@ -9,6 +9,18 @@ export const ERRORS = {
   ERR_BAD_REQUEST: { status: 400, message: 'malformed request' },
   ERR_DEVICE_KEY: { status: 400, message: 'the device key is not an uncompressed P-256 point' },
   ERR_IMPORT_FORMAT: { status: 400, message: 'the import file is neither registry CSV nor FHIR JSON' },
+  ERR_OAUTH_INVALID_REQUEST: {
+    status: 400,
+    message: 'the token request is malformed (RFC 6749 §5.2 invalid_request)',
+  },
+  ERR_OAUTH_UNSUPPORTED_GRANT_TYPE: {
+    status: 400,
+    message: 'only grant_type=client_credentials is supported (RFC 6749 §5.2 unsupported_grant_type)',
+  },
+  ERR_OAUTH_INVALID_SCOPE: {
+    status: 400,
+    message: 'the requested scope is unknown (RFC 6749 §5.2 invalid_scope)',
+  },
   ERR_UNAUTHORIZED: { status: 401, message: 'log in first: a valid holder session is required' },
   ERR_OTP_INVALID: { status: 401, message: 'the code is wrong or has expired' },
   ERR_INVALID_CLIENT: { status: 401, message: 'unknown client or wrong secret' },
@@ -19,6 +31,10 @@ export const ERRORS = {
   ERR_CONSENT_REQUIRED: { status: 403, message: 'the holder has not consented to this partner' },
   ERR_NOT_FOUND: { status: 404, message: 'no such route or resource' },
   ERR_BUNDLE_KIND: { status: 404, message: 'no such bundle kind' },
+  ERR_ADMIN_EXISTS: {
+    status: 409,
+    message: 'an administrator exists already: admin bootstrap only makes the first one',
+  },
   ERR_PASS_NOT_PRINTABLE: {
     status: 409,
     message: 'the certificate is revoked, expired or invalid: it cannot be printed; the answer lists why',
@@ -51,6 +67,10 @@ export const ERRORS = {
   ERR_KEY_DECRYPT: { status: 500, message: 'a stored private key cannot be decrypted' },
   ERR_KEY_MISSING: { status: 500, message: 'no signing key is in force' },
   ERR_PORT_IN_USE: { status: 500, message: 'the port is in use' },
+  ERR_NATS_STREAM_FOREIGN: {
+    status: 500,
+    message: 'the NATS check-in stream belongs to another deployment or database',
+  },
   ERR_DB_UNAVAILABLE: { status: 503, message: 'the database is unavailable; retry later' },
   ERR_QUEUE_UNAVAILABLE: { status: 503, message: 'the check-in queue is unavailable; retry later' },
 } as const satisfies Record<`ERR_${string}`, { status: number; message: string }>;

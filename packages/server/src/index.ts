@@ -1,5 +1,6 @@
 export type { AppOptions } from './app.ts';
 export { buildApp } from './app.ts';
+export { bootstrapAdmin, createStaffToken } from './auth/staff.ts';
 export { describeSeed, openConfiguredDb } from './bootstrap.ts';
 export { ACK_WAIT_MS } from './checkins/nats.ts';
 export type { ServerConfig } from './config.ts';

@@ -50,13 +50,17 @@ export async function startServer(
   const app = await buildApp({
     db,
     loggerInstance: logger,
-    checkins: { ingestion: config.natsUrl ? { natsUrl: config.natsUrl } : {} },
+    checkins: {
+      ingestion: config.natsUrl ? { natsUrl: config.natsUrl, nats: { deployment: config.deployment } } : {},
+    },
     checkinTokens: new CheckinTokens(config.checkinTokenSecret),
     authority: {
       keys: keyStore,
       secret: config.keySecret,
       shcIssuer: config.shcIssuer,
-      otpSender: new ConsoleOtpSender((line) => logger.info(line)),
+      otpSender: config.production
+        ? new ConsoleOtpSender((line) => logger.info(line), { showCodes: false })
+        : new ConsoleOtpSender((line) => logger.info(line)),
       quota: redis ? new RedisQuotaCounter(redis) : new MemoryQuotaCounter(),
     },
     appsDir: config.appsDir,

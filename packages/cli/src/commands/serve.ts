@@ -8,7 +8,9 @@ const USAGE = `Usage: greenlight serve [--port N] [--host ADDRESS] [--database-u
 Migrates the database, creates the signing keys and a demo registry when they are missing, and serves the API
 (http://localhost:8080 by default; docs at /docs). Flags override the environment: PORT, HOST, DATABASE_URL,
 GREENLIGHT_DATA_DIR, GREENLIGHT_SEED=0; GREENLIGHT_KEY_SECRET and LOG_LEVEL come from the environment only
-(see packages/server/README.md). Stops cleanly on Ctrl-C or SIGTERM.`;
+(see packages/server/README.md). With NODE_ENV=production (any case) it seeds only with GREENLIGHT_SEED=1, prints
+no credential, and refuses the public development secret; make the first administrator with
+\`greenlight admin bootstrap\`. Stops cleanly on Ctrl-C or SIGTERM.`;
 
 export const serve: Command = {
   summary: 'run the authority server',

@@ -46,9 +46,52 @@ async function verifySecret(stored: string, secret: string): Promise<boolean> {
 const sign = (secret: string, body: string) =>
   createHmac('sha256', secret).update(`partner:${body}`).digest('base64url');
 
+/** The one scope a partner token carries: fetching consenting holders' certificates. */
+export const PARTNER_SCOPE = 'certificates';
+
+/** RFC 6749 §2.2 and §2.3.1: client ids and secrets are printable ASCII (VSCHAR, %x20-7E); nothing else is looked up. */
+const VSCHAR = /^[\x20-\x7e]{1,200}$/;
+
 /**
- * The client credentials grant: the credentials come from the body or from HTTP Basic (which wins).
- * Returns the access token; throws ERR_INVALID_CLIENT (401).
+ * RFC 6749 §2.3.1 / Appendix B: `application/x-www-form-urlencoded` decoding of one Basic credential part ('+' is a
+ * space, then percent-decoding as UTF-8). Returns undefined for malformed percent-encoding (`%`, `%zz`, bad UTF-8).
+ */
+function formDecode(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part.replaceAll('+', ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The client credentials of an `Authorization: Basic` value (RFC 7617 with RFC 6749 §2.3.1's form-urlencoding of
+ * id and secret): `{clientId, clientSecret}`, or ERR_INVALID_CLIENT (401) for anything malformed (not base64,
+ * no colon, bad percent-encoding such as `Basic JQ==`, which is `%`).
+ */
+export function basicClientCredentials(value: string): { clientId: string; clientSecret: string } {
+  const encoded = /^Basic[ ]+([A-Za-z0-9+/]+={0,2})[ ]*$/i.exec(value)?.[1];
+  if (!encoded || encoded.length % 4 !== 0) {
+    throw new ServerError('ERR_INVALID_CLIENT', 'malformed HTTP Basic credentials');
+  }
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const clientId = colon < 0 ? undefined : formDecode(decoded.slice(0, colon));
+  const clientSecret = colon < 0 ? undefined : formDecode(decoded.slice(colon + 1));
+  if (clientId === undefined || clientSecret === undefined) {
+    throw new ServerError(
+      'ERR_INVALID_CLIENT',
+      'malformed HTTP Basic credentials: client_id:client_secret, each form-urlencoded (RFC 6749 §2.3.1)',
+    );
+  }
+  return { clientId, clientSecret };
+}
+
+/**
+ * The client credentials grant (RFC 6749 §4.4), after the route has checked the request's shape: the client
+ * authenticates with HTTP Basic (§2.3.1) or with `client_id` and `client_secret` in the body, never both
+ * (ERR_OAUTH_INVALID_REQUEST, 400). Returns the access token and its lifetime in seconds; throws
+ * ERR_INVALID_CLIENT (401) for a missing, malformed, unknown or disabled client or a wrong secret.
  */
 export async function issuePartnerToken(
   db: Db,
@@ -58,13 +101,20 @@ export async function issuePartnerToken(
   tokenSeconds = PARTNER_TOKEN_SECONDS,
 ): Promise<{ accessToken: string; expiresIn: number }> {
   let { clientId, clientSecret } = grant;
-  const basic = grant.authorization?.match(/^Basic (.+)$/)?.[1];
-  if (basic) {
-    const [id, password] = Buffer.from(basic, 'base64').toString('utf8').split(':');
-    clientId = decodeURIComponent(id ?? '');
-    clientSecret = decodeURIComponent(password ?? '');
+  const authorization = grant.authorization?.trim();
+  if (authorization) {
+    if (clientId !== undefined || clientSecret !== undefined) {
+      throw new ServerError(
+        'ERR_OAUTH_INVALID_REQUEST',
+        'client credentials both in HTTP Basic and in the body: use one (RFC 6749 §2.3)',
+      );
+    }
+    ({ clientId, clientSecret } = basicClientCredentials(authorization));
   }
-  if (!clientId || !clientSecret) throw new ServerError('ERR_INVALID_CLIENT');
+  // Ids and secrets outside printable ASCII (a NUL byte, say) cannot be a client's: refused before any lookup.
+  if (!clientId || !clientSecret || !VSCHAR.test(clientId) || !VSCHAR.test(clientSecret)) {
+    throw new ServerError('ERR_INVALID_CLIENT');
+  }
   const { rows } = await db.query<{ id: string; secret_hash: string }>(
     'SELECT id, secret_hash FROM partner_clients WHERE client_id = $1 AND disabled_at IS NULL',
     [clientId],

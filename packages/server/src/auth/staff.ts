@@ -1,9 +1,13 @@
-/** Staff bearer tokens with explicit roles (investigator, inspector, staff, venue owner), stored as SHA-256. */
+/**
+ * Staff bearer tokens with explicit roles (administrator, investigator, inspector, staff, venue owner), stored as
+ * SHA-256, and the bootstrap of a deployment's first administrator.
+ */
 import { createHash, randomBytes } from 'node:crypto';
+import { writeAudit } from '../audit.ts';
 import type { Db } from '../db/types.ts';
 import { ServerError } from '../errors.ts';
 
-export type StaffRole = 'investigator' | 'inspector' | 'staff' | 'venue_owner';
+export type StaffRole = 'admin' | 'investigator' | 'inspector' | 'staff' | 'venue_owner';
 
 export interface StaffMember {
   login: string;
@@ -51,4 +55,23 @@ export async function authenticateStaff(
     throw new ServerError('ERR_FORBIDDEN', `this needs the role ${roles.join(' or ')}`);
   }
   return { login: row.login, role: row.role, venueId: row.venue_id };
+}
+
+/**
+ * The first administrator of a deployment: creates an `admin` staff token and returns it (shown once, stored as
+ * SHA-256), with an audit entry `staff.admin.bootstrap`. Throws ERR_ADMIN_EXISTS (409) when an administrator
+ * whose token is not revoked exists; two bootstraps at once make one administrator (the table is locked).
+ */
+export async function bootstrapAdmin(db: Db, login: string): Promise<string> {
+  return db.transaction(async (tx) => {
+    // SHARE ROW EXCLUSIVE conflicts with itself: a second bootstrap waits here and then sees the first admin.
+    await tx.exec('LOCK TABLE staff_tokens IN SHARE ROW EXCLUSIVE MODE');
+    const { rows } = await tx.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM staff_tokens WHERE role = 'admin' AND revoked_at IS NULL",
+    );
+    if ((rows[0]?.n ?? 0) > 0) throw new ServerError('ERR_ADMIN_EXISTS');
+    const token = await createStaffToken(tx, { login, role: 'admin' });
+    await writeAudit(tx, { actor: 'cli', action: 'staff.admin.bootstrap', subject: login });
+    return token;
+  });
 }

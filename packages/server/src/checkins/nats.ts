@@ -16,6 +16,7 @@ import {
   nanos,
   StorageType,
 } from 'nats';
+import { DEFAULT_DEPLOYMENT } from '../config.ts';
 import type { Db } from '../db/types.ts';
 import { ServerError } from '../errors.ts';
 import type { CheckinRow } from './entries.ts';
@@ -32,9 +33,46 @@ export const ACK_WAIT_MS = 30_000;
 /** How long the API waits for JetStream's acks of one request's entries before it answers 503. */
 const PUBLISH_TIMEOUT_MS = 5000;
 
-export const CHECKIN_STREAM = 'CHECKINS';
-export const CHECKIN_SUBJECT = 'checkins.in';
-export const CHECKIN_CONSUMER = 'checkin-writers';
+/** The JetStream names of one deployment's check-ins: nothing of one deployment matches another's. */
+export interface CheckinStreamNames {
+  stream: string;
+  subject: string;
+  consumer: string;
+}
+
+/**
+ * The stream, subject and durable consumer of deployment `deployment` (`GREENLIGHT_DEPLOYMENT`, already checked to
+ * be `[A-Za-z0-9_-]{1,32}` by the config: valid in NATS stream names and as one subject token).
+ */
+export function checkinStreamNames(deployment: string): CheckinStreamNames {
+  return {
+    stream: `GREENLIGHT_${deployment}_CHECKINS`,
+    subject: `greenlight.${deployment}.checkins`,
+    consumer: `${deployment}-checkin-writers`,
+  };
+}
+
+/** Who owns a stream: written into its description when it is made, checked at every start. */
+export interface StreamOwner {
+  deployment: string;
+  /** The `database_identity` id of the deployment's database. */
+  database: string;
+}
+
+const describeOwner = (owner: StreamOwner) =>
+  `Greenlight check-ins; deployment=${owner.deployment}; database=${owner.database}`;
+
+function ownerOf(description: string | undefined): StreamOwner | undefined {
+  const match = /deployment=([A-Za-z0-9_-]+); database=([0-9a-f-]+)/.exec(description ?? '');
+  return match ? { deployment: match[1] as string, database: match[2] as string } : undefined;
+}
+
+/** This database's id (migration 131), recorded in the stream it owns. */
+export async function databaseIdentity(db: Db): Promise<string> {
+  const { rows } = await db.query<{ id: string }>('SELECT id::text AS id FROM database_identity');
+  if (!rows[0]) throw new ServerError('ERR_MIGRATION', 'database_identity has no row: migrate first');
+  return rows[0].id;
+}
 
 export interface NatsSinkOptions {
   /** Entries whose publish awaits its JetStream ack, at most (default 10,000; 50,000 with `batch`). */
@@ -51,6 +89,8 @@ export interface NatsSinkOptions {
    * is dropped by JetStream, a regrouped entry by the primary key); a hundred times fewer publishes.
    */
   messagePer?: 'entry' | 'batch';
+  /** The deployment id (`GREENLIGHT_DEPLOYMENT`) that names the stream, subject and consumer (default `default`). */
+  deployment?: string;
   onError?: (error: unknown) => void;
 }
 
@@ -95,23 +135,47 @@ export function queueUnavailable(cause: unknown): ServerError {
   return new ServerError('ERR_QUEUE_UNAVAILABLE', undefined, { retryAfter: 5, cause });
 }
 
-/** Creates the stream and the writers' durable consumer when missing (idempotent). */
-export async function ensureCheckinStream(jsm: JetStreamManager): Promise<void> {
+/**
+ * Creates the deployment's stream (its description naming `owner`) and the writers' durable consumer when missing
+ * (idempotent). Throws ERR_NATS_STREAM_FOREIGN when the stream exists but was made by another deployment or for
+ * another database: writing to it, or reading from it, would cross deployments.
+ */
+export async function ensureCheckinStream(
+  jsm: JetStreamManager,
+  names: CheckinStreamNames,
+  owner: StreamOwner,
+): Promise<void> {
+  let existing: string | undefined | null = null;
   try {
-    await jsm.streams.info(CHECKIN_STREAM);
+    existing = (await jsm.streams.info(names.stream)).config.description;
   } catch {
     await jsm.streams.add({
-      name: CHECKIN_STREAM,
-      subjects: [CHECKIN_SUBJECT],
+      name: names.stream,
+      description: describeOwner(owner),
+      subjects: [names.subject],
       storage: StorageType.File,
       duplicate_window: nanos(10 * 60_000),
     });
   }
+  if (existing !== null) {
+    const found = ownerOf(existing);
+    if (found?.deployment !== owner.deployment || found.database !== owner.database) {
+      throw new ServerError(
+        'ERR_NATS_STREAM_FOREIGN',
+        `the NATS stream ${names.stream} belongs to ${
+          found
+            ? `deployment '${found.deployment}' with database ${found.database}`
+            : 'something other than Greenlight'
+        }, not to this server (deployment '${owner.deployment}', database ${owner.database}): ` +
+          'give each deployment its own GREENLIGHT_DEPLOYMENT, or delete the stream if it is really this deployment’s and empty',
+      );
+    }
+  }
   try {
-    await jsm.consumers.info(CHECKIN_STREAM, CHECKIN_CONSUMER);
+    await jsm.consumers.info(names.stream, names.consumer);
   } catch {
-    await jsm.consumers.add(CHECKIN_STREAM, {
-      durable_name: CHECKIN_CONSUMER,
+    await jsm.consumers.add(names.stream, {
+      durable_name: names.consumer,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(ACK_WAIT_MS),
@@ -136,6 +200,7 @@ export class NatsSink implements CheckinSink {
     private readonly jsm: JetStreamManager,
     private readonly db: Db,
     private readonly options: Required<NatsSinkOptions>,
+    private readonly names: CheckinStreamNames,
   ) {
     this.publisher = new JetStreamPublisher(nc);
   }
@@ -149,16 +214,32 @@ export class NatsSink implements CheckinSink {
       // Error objects took about a fifth of the API process's profile. A timeout's error then lacks the caller's stack.
       noAsyncTraces: true,
     });
-    const jsm = await nc.jetstreamManager();
-    await ensureCheckinStream(jsm);
-    const sink = new NatsSink(nc, nc.jetstream(), jsm, db, {
-      maxInFlight: options.maxInFlight ?? (options.messagePer === 'batch' ? 50_000 : 10_000),
-      maxPendingInStream: options.maxPendingInStream ?? 500_000,
-      writers: options.writers ?? 2,
-      fetchBatch: options.fetchBatch ?? 5000,
-      messagePer: options.messagePer ?? 'entry',
-      onError: options.onError ?? (() => {}),
-    });
+    const deployment = options.deployment ?? DEFAULT_DEPLOYMENT;
+    const names = checkinStreamNames(deployment);
+    let jsm: JetStreamManager;
+    try {
+      jsm = await nc.jetstreamManager();
+      await ensureCheckinStream(jsm, names, { deployment, database: await databaseIdentity(db) });
+    } catch (error) {
+      await nc.close();
+      throw error;
+    }
+    const sink = new NatsSink(
+      nc,
+      nc.jetstream(),
+      jsm,
+      db,
+      {
+        maxInFlight: options.maxInFlight ?? (options.messagePer === 'batch' ? 50_000 : 10_000),
+        maxPendingInStream: options.maxPendingInStream ?? 500_000,
+        writers: options.writers ?? 2,
+        fetchBatch: options.fetchBatch ?? 5000,
+        messagePer: options.messagePer ?? 'entry',
+        deployment,
+        onError: options.onError ?? (() => {}),
+      },
+      names,
+    );
     sink.start();
     return sink;
   }
@@ -166,7 +247,7 @@ export class NatsSink implements CheckinSink {
   private start(): void {
     const checkLag = async () => {
       try {
-        const info = await this.jsm.consumers.info(CHECKIN_STREAM, CHECKIN_CONSUMER);
+        const info = await this.jsm.consumers.info(this.names.stream, this.names.consumer);
         this.lagging = info.num_pending + info.num_ack_pending > this.options.maxPendingInStream;
       } catch (error) {
         this.options.onError(error);
@@ -189,14 +270,14 @@ export class NatsSink implements CheckinSink {
         const ids = rows.map((row) => row.eventId);
         const msgId = `b:${createHash('sha256').update(ids.join(',')).digest('base64url')}`;
         const [ack] = await this.publisher.publish(
-          CHECKIN_SUBJECT,
+          this.names.subject,
           [{ data: encodeBatch(rows), msgId }],
           PUBLISH_TIMEOUT_MS,
         );
         return ack?.duplicate ? { accepted: [], duplicates: ids } : { accepted: ids, duplicates: [] };
       }
       const acks = await this.publisher.publish(
-        CHECKIN_SUBJECT,
+        this.names.subject,
         rows.map((row) => ({ data: encode(row), msgId: row.eventId })),
         PUBLISH_TIMEOUT_MS,
       );
@@ -218,7 +299,7 @@ export class NatsSink implements CheckinSink {
     let consumer: Consumer | undefined;
     while (this.running) {
       try {
-        consumer ??= await this.js.consumers.get(CHECKIN_STREAM, CHECKIN_CONSUMER);
+        consumer ??= await this.js.consumers.get(this.names.stream, this.names.consumer);
         const messages = await consumer.fetch({
           max_messages:
             this.options.messagePer === 'batch'

@@ -12,11 +12,26 @@ export interface OtpSender {
   send(contact: string, code: string): Promise<void>;
 }
 
-/** The development sender: the code goes to the server log (and to `codes`, for tests and the demo). */
+/**
+ * The development sender: the code goes to the server log (and to `codes`, for tests and the demo). With
+ * `showCodes: false` (production, where no credential is ever printed) it logs only that a code was asked for.
+ */
 export class ConsoleOtpSender implements OtpSender {
   readonly codes = new Map<string, string>();
-  constructor(private readonly log: (message: string) => void = console.log) {}
+  private readonly showCodes: boolean;
+  constructor(
+    private readonly log: (message: string) => void = console.log,
+    options: { showCodes?: boolean } = {},
+  ) {
+    this.showCodes = options.showCodes ?? true;
+  }
   async send(contact: string, code: string): Promise<void> {
+    if (!this.showCodes) {
+      this.log(
+        'a one-time code was asked for; not shown in production, and no SMS or e-mail sender is set up',
+      );
+      return;
+    }
     this.codes.set(contact, code);
     this.log(`one-time code for ${contact}: ${code}`);
   }
@@ -107,7 +122,13 @@ export class OtpLogin {
    * Exchanges a right code for a holder session. Throws ERR_OTP_INVALID (401) for a wrong or expired code and
    * ERR_OTP_LOCKED (429, with Retry-After) once `maxAttempts` wrong codes were tried.
    */
-  async verify(rawContact: string, code: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
+  /** A right code gives a holder session, labelled `deviceLabel` (from the browser that logged in) if given. */
+  async verify(
+    rawContact: string,
+    code: string,
+    now: Date,
+    deviceLabel: string | null = null,
+  ): Promise<{ token: string; expiresAt: Date }> {
     const contact = normaliseContact(rawContact);
     const { rows } = await this.db.query<{
       code_hash: string;
@@ -145,7 +166,7 @@ export class OtpLogin {
       throw new ServerError('ERR_OTP_INVALID');
     }
     await this.db.query('DELETE FROM otp_challenges WHERE contact = $1', [contact]);
-    return mintHolderSession(this.db, person, now, this.sessionDays);
+    return mintHolderSession(this.db, person, now, this.sessionDays, deviceLabel);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { deviceLabelOf, listHolderSessions, revokeHolderSession } from '../auth/holders.ts';
 import { certificatesOfSession, holderName, holderPassPdf } from '../holders/certificates.ts';
 import { registerDevice } from '../holders/devices.ts';
 import { OtpLogin, type OtpSettings } from '../holders/otp.ts';
@@ -69,8 +70,102 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       },
     },
     async (request) => {
-      const session = await otp.verify(request.body.contact, request.body.code, app.now());
+      const session = await otp.verify(
+        request.body.contact,
+        request.body.code,
+        app.now(),
+        deviceLabelOf(request.headers['user-agent']),
+      );
       return { token: session.token, expiresAt: session.expiresAt.toISOString() };
+    },
+  );
+
+  app.post(
+    '/v1/auth/logout',
+    {
+      preHandler: holder,
+      schema: {
+        tags: ['holders'],
+        summary: 'Logs out: revokes this session on the server; its token is refused from now on',
+        headers: Type.Object({ authorization: Type.Optional(Type.String()) }),
+        response: {
+          200: Type.Object({ revoked: Type.Literal(true) }),
+          401: errorResponse('ERR_UNAUTHORIZED'),
+        },
+      },
+    },
+    async (request) => {
+      await revokeHolderSession(app.db, request.holder.personId, request.holder.sessionId);
+      return { revoked: true as const };
+    },
+  );
+
+  app.get(
+    '/v1/me/sessions',
+    {
+      preHandler: holder,
+      schema: {
+        tags: ['holders'],
+        summary:
+          "The holder's sessions that have not expired, newest first (no tokens): to see and revoke them",
+        headers: Type.Object({ authorization: Type.Optional(Type.String()) }),
+        response: {
+          200: Type.Object({
+            sessions: Type.Array(
+              Type.Object({
+                id: Type.String({ format: 'uuid' }),
+                createdAt: Type.String({ format: 'date-time' }),
+                lastUsedAt: Type.String({
+                  format: 'date-time',
+                  description: 'updated at most every 5 minutes',
+                }),
+                expiresAt: Type.String({ format: 'date-time' }),
+                deviceLabel: Type.Union([Type.String(), Type.Null()], {
+                  description: 'the browser that logged in, e.g. "Chrome on Android"',
+                }),
+                current: Type.Boolean({ description: 'the session of this request' }),
+              }),
+            ),
+          }),
+          401: errorResponse('ERR_UNAUTHORIZED'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const sessions = await listHolderSessions(app.db, request.holder.personId, app.now());
+      reply.header('Cache-Control', 'private, no-store');
+      return {
+        sessions: sessions.map((session) => ({
+          id: session.id,
+          createdAt: session.createdAt.toISOString(),
+          lastUsedAt: session.lastUsedAt.toISOString(),
+          expiresAt: session.expiresAt.toISOString(),
+          deviceLabel: session.deviceLabel,
+          current: session.id === request.holder.sessionId,
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    '/v1/me/sessions/:id',
+    {
+      preHandler: holder,
+      schema: {
+        tags: ['holders'],
+        summary: "Revokes one of the holder's sessions (another device's, or this one)",
+        headers: Type.Object({ authorization: Type.Optional(Type.String()) }),
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: {
+          200: Type.Object({ revoked: Type.Literal(true) }),
+          401: errorResponse('ERR_UNAUTHORIZED'),
+          404: errorResponse('ERR_NOT_FOUND: not a session of this holder'),
+        },
+      },
+    },
+    async (request) => {
+      await revokeHolderSession(app.db, request.holder.personId, request.params.id);
+      return { revoked: true as const };
     },
   );
 
