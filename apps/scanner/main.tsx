@@ -535,7 +535,8 @@ function ScannerScreen({
   };
 
   const issuedAt = ready ? oldestIssuedAt(bundles) : undefined;
-  const age = issuedAt === undefined ? undefined : now - issuedAt;
+  // Bundle age on the corrected clock (a tablet a day fast would otherwise call fresh data stale).
+  const age = issuedAt === undefined ? undefined : now + clockView.offsetMs - issuedAt;
   // The category's name as the policy in force words it.
   const words = bundles.rules?.value.venueCategories[venue.category]?.description;
   const category = words?.[lang] ?? words?.en ?? venue.category;
