@@ -28,7 +28,7 @@ import {
   shot,
   shotInBothLanguages,
 } from './support/browser.ts';
-import { allowPersistentStorage, browserPid, persistentPage, setQuota } from './support/storage.ts';
+import { allowPersistentStorage, browserPid, persistentPage } from './support/storage.ts';
 
 const VENUE = '0190a000-0000-7000-8000-00000000d001';
 const MINUTE = 60_000;
@@ -44,8 +44,8 @@ describe.skipIf(!haveChromium)('scanner safety in Chromium', () => {
   const devices = new Map<string, string>();
   /** Answers of /v1/checkins, in order. */
   const answers: { accepted: string[]; duplicates: string[]; rejected: unknown[]; retry: unknown[] }[] = [];
-  /** While set, an upload is stored and then held unanswered (the browser is killed meanwhile). */
-  let holdUploads: ((stored: number) => void) | undefined;
+  /** While set, an upload of this credential is stored and then held unanswered (the browser is killed meanwhile). */
+  let holdUploads: { credential: string; stored: (accepted: number) => void } | undefined;
   const work = mkdtempSync(join(tmpdir(), 'greenlight-scanner-safety-'));
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
@@ -66,8 +66,8 @@ describe.skipIf(!haveChromium)('scanner safety in Chromium', () => {
         payload: await bodyOf(req),
       });
       if (answer.statusCode === 200) answers.push(answer.json());
-      if (holdUploads) {
-        holdUploads(answer.statusCode === 200 ? (answer.json().accepted as string[]).length : 0);
+      if (holdUploads?.credential === credential) {
+        holdUploads.stored(answer.statusCode === 200 ? (answer.json().accepted as string[]).length : 0);
         return true; // never answered: the browser dies waiting
       }
       res.writeHead(answer.statusCode, { 'Content-Type': 'application/json' }).end(answer.body);
@@ -128,6 +128,29 @@ describe.skipIf(!haveChromium)('scanner safety in Chromium', () => {
     await page.getByRole('button', { name: /^(확인|Check)$/ }).click();
   }
 
+  /**
+   * Chromium with a profile on disk (what survives a SIGKILL, and where the DevTools quota override applies), its
+   * origin granted persistent storage.
+   */
+  async function launchProfile(profile: string): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      locale: 'ko-KR',
+      viewport: { width: 390, height: 844 },
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await allowPersistentStorage(page, base);
+    return { context, page };
+  }
+
   const verdictOf = (page: Page) => page.locator('section.verdict').getAttribute('data-verdict');
   const outboxOf = (page: Page) => page.locator('.outbox').getAttribute('data-outbox');
   const newContext = () => browser.newContext({ locale: 'ko-KR', viewport: { width: 390, height: 844 } });
@@ -164,6 +187,19 @@ describe.skipIf(!haveChromium)('scanner safety in Chromium', () => {
   it('shows NOT RECORDED, never a verdict or an old "recorded", when the outbox write fails', async () => {
     const { credential, deviceId } = await newDevice();
     const context = await newContext();
+    // The storage fills up: from the moment the test says so, every IndexedDB write fails as Chromium fails one
+    // over quota (the request errors with a QuotaExceededError DOMException and its transaction aborts). The
+    // DevTools quota override cannot do it here: Chromium applies it only to connections opened after it.
+    await context.addInitScript(() => {
+      const add = IDBObjectStore.prototype.add;
+      IDBObjectStore.prototype.add = function (this: IDBObjectStore, ...args: Parameters<typeof add>) {
+        if ((globalThis as { storageFull?: boolean }).storageFull) {
+          this.transaction.abort();
+          throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        }
+        return add.apply(this, args);
+      };
+    });
     const page = await persistentPage(context, base);
     await setUp(page, credential);
     await page.getByRole('button', { name: /수기/ }).click();
@@ -172,8 +208,9 @@ describe.skipIf(!haveChromium)('scanner safety in Chromium', () => {
       .toContain('수기 입장을 기록했습니다');
     await expect.poll(async () => (await storedOf(deviceId)).length, { timeout: 20_000 }).toBe(1);
 
-    // The storage is full: the browser refuses every write (a real QuotaExceededError).
-    await setQuota(page, base, 1);
+    await page.evaluate(() => {
+      (globalThis as { storageFull?: boolean }).storageFull = true;
+    });
     await scan(page, await authority.presentation());
     const alert = page.locator('[data-not-recorded]');
     await expect.poll(() => alert.getAttribute('data-not-recorded')).toBe('quota');
@@ -193,7 +230,9 @@ describe.skipIf(!haveChromium)('scanner safety in Chromium', () => {
     expect(await outboxOf(page)).toBe('0');
 
     // Space again: the next entry is recorded and stored; the three refused ones never were.
-    await setQuota(page, base, undefined);
+    await page.evaluate(() => {
+      (globalThis as { storageFull?: boolean }).storageFull = false;
+    });
     await page.getByRole('button', { name: /수기/ }).click();
     await expect
       .poll(() => page.locator('section.verdict').textContent())
@@ -325,24 +364,7 @@ describe.skipIf(!haveChromium)('scanner safety in Chromium', () => {
   it('loses nothing when the browser is killed while recording and while uploading', async () => {
     const { credential, deviceId } = await newDevice();
     const profile = join(work, 'profile');
-    const launch = async (): Promise<{ context: BrowserContext; page: Page }> => {
-      const context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-        locale: 'ko-KR',
-        viewport: { width: 390, height: 844 },
-      });
-      const page = context.pages()[0] ?? (await context.newPage());
-      await allowPersistentStorage(page, base);
-      return { context, page };
-    };
+    const launch = () => launchProfile(profile);
     const kill = async (context: BrowserContext) => {
       process.kill(browserPid(profile), 'SIGKILL');
       await context.close().catch(() => undefined);
@@ -364,7 +386,7 @@ describe.skipIf(!haveChromium)('scanner safety in Chromium', () => {
     // Back with the network: the first upload is stored by the server, and the browser dies before the answer.
     let stored = 0;
     const held = new Promise<number>((resolve) => {
-      holdUploads = resolve;
+      holdUploads = { credential, stored: resolve };
     });
     ({ context, page } = await launch());
     await page.goto(`${base}/scanner/`);

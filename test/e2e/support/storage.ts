@@ -1,7 +1,7 @@
 /**
  * Browser-test helpers for the scanner's storage: the promise of persistent storage that a venue tablet gives an
  * installed app (Chromium's `durableStorage` permission, through the DevTools protocol, since headless Chromium
- * grants it to no site by itself), a quota to make writes fail for real, and the browser's own process id.
+ * grants it to no site by itself), and the browser's own process id (to kill it).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -31,19 +31,6 @@ export async function persistentPage(context: BrowserContext, origin: string): P
   const page = await context.newPage();
   await allowPersistentStorage(page, origin);
   return page;
-}
-
-/** Sets the storage quota of `origin` (bytes): at or below its usage, every IndexedDB write fails for real. */
-export async function setQuota(page: Page, origin: string, quotaSize: number | undefined): Promise<void> {
-  const session = await page.context().newCDPSession(page);
-  try {
-    await session.send(
-      'Storage.overrideQuotaForOrigin',
-      quotaSize === undefined ? { origin } : { origin, quotaSize },
-    );
-  } finally {
-    await session.detach();
-  }
 }
 
 /** The process id of the Chromium browser (not a renderer or helper) started with this user data directory. */
