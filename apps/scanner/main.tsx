@@ -135,7 +135,9 @@ function NotRecorded({
   return (
     <section class="verdict not-recorded" role="alert" aria-live="assertive" data-not-recorded={reason}>
       <p class="verdict-word">{t('notRecorded.title')}</p>
-      {verdict && <p class="verdict-action">{t('notRecorded.verdict', { verdict })}</p>}
+      {verdict && (
+        <p class="verdict-action">{t('notRecorded.verdict', { verdict: t(`verdict.${verdict}`) })}</p>
+      )}
       <p>{t(`notRecorded.${reason}`, { n: OUTBOX_LIMIT })}</p>
     </section>
   );
@@ -498,7 +500,7 @@ function ScannerScreen({
         setDecision(undefined);
         setNotRecorded({
           reason: error instanceof NotRecordedError ? error.reason : 'storage',
-          verdict: t(`verdict.${result.verdict}`),
+          verdict: result.verdict,
         });
         return;
       }

@@ -90,7 +90,7 @@ export const messages = {
     ko: '이 증명서를 확인하지 못했습니다.',
     en: 'This certificate could not be checked.',
   },
-  'rejected.title': { ko: '서버가 받지 않은 입장 기록 {n}건', en: '{n} entries the server did not accept' },
+  'rejected.title': { ko: '서버가 받지 않은 입장 기록 {n}건', en: 'Entries the server did not accept: {n}' },
   'rejected.help': {
     ko: '아래 기록은 보건당국 서버에 저장되지 않았고, 다시 보내도 저장되지 않습니다. 확인한 뒤 지우세요.',
     en: 'These entries were not stored by the health authority and will not be, even if sent again. Read them, then remove them.',
