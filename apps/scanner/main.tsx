@@ -5,19 +5,32 @@ import { DEFAULT_MAX_BUNDLE_AGE_HOURS, type Decision, type DecisionBundles, deci
 import { prepareZXingModule } from 'barcode-detector/ponyfill';
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { uuidv7 } from 'uuidv7';
 import zxingReaderWasm from 'zxing-wasm/reader/zxing_reader.wasm?url';
 import { oldestIssuedAt, PUBLICATION_KEYS_URL, syncDecisionBundles } from '../shared/bundles';
 import { dosesOf } from '../shared/doses';
 import { formatDate, formatDateTime, type Lang, translator, useLang } from '../shared/i18n';
 import { LangSwitch } from '../shared/LangSwitch';
 import { registerServiceWorker } from '../shared/pwa';
-import { type AppDb, type OutboxEntry, openAppDb } from '../shared/store';
+import { type AppDb, openAppDb } from '../shared/store';
 import { reasonMark, VerdictIcon } from '../shared/VerdictIcon';
 import { type CameraScanner, startCameraScanner } from './camera';
+import { CLOCK_WARN_MS, type ClockMeasurement, offsetFromDateHeader, ScannerClock } from './clock';
 import { messages } from './messages';
-import { nextAttemptDelay, uploadOutbox } from './outbox';
+import {
+  eventIdAt,
+  NotRecordedError,
+  type NotRecordedReason,
+  nextAttemptDelay,
+  OUTBOX_LIMIT,
+  OUTBOX_WARN_AT,
+  REJECTED_KEY,
+  type RejectedEntry,
+  recordEntry,
+  type ScannerEntry,
+  uploadOutbox,
+} from './outbox';
 import '../shared/styles.css';
+import './scanner.css';
 
 configureQrReader({ wasmUrl: zxingReaderWasm });
 prepareZXingModule({
@@ -51,6 +64,118 @@ interface Venue {
 
 type T = ReturnType<typeof translator<typeof messages>>;
 
+/** Codec failures that are about time: with an untrusted clock they are the tablet's fault, never the guest's. */
+const TIME_CODES = new Set([
+  'ERR_PRESENTATION_STALE',
+  'ERR_PRESENTATION_BINDING_EXPIRED',
+  'ERR_CWT_NOT_YET_VALID',
+  'ERR_CWT_EXPIRED',
+  'ERR_SHC_NOT_YET_VALID',
+  'ERR_SHC_EXPIRED',
+]);
+
+/** Why the scanner refuses to start: entries could be lost. */
+type StorageProblem = 'noIndexedDb' | 'notPersistent';
+
+/**
+ * IndexedDB must exist and the browser must promise to keep it (`navigator.storage.persist()`, Storage Standard
+ * section 4.5): a private window, or a browser that may evict the site's data, would lose unsent entries. The
+ * `?measure` mode records nothing, so it needs no promise.
+ */
+async function checkStorage(): Promise<StorageProblem | undefined> {
+  if (typeof indexedDB === 'undefined' || indexedDB === null) return 'noIndexedDb';
+  if (MEASURE_ONLY) return undefined;
+  const storage = navigator.storage as StorageManager | undefined;
+  if (!storage?.persist) return 'notPersistent';
+  try {
+    if (await storage.persisted()) return undefined;
+    return (await storage.persist()) ? undefined : 'notPersistent';
+  } catch {
+    return 'notPersistent';
+  }
+}
+
+/** "12 minutes", "3 hours", "1 days" in the staff's language, from milliseconds. */
+function amountText(ms: number, t: T): string {
+  const minutes = Math.round(Math.abs(ms) / 60000);
+  if (minutes < 120) return t('clock.minutes', { n: minutes });
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? t('clock.hours', { n: hours }) : t('clock.days', { n: Math.round(hours / 24) });
+}
+
+/** Plain words for a server's refusal of an entry. */
+function refusalText(code: string, t: T): string {
+  if (code === 'ERR_CHECKIN_TIME' || code === 'ERR_CHECKIN_EVENT_ID') return t('rejected.tooOld');
+  if (code.startsWith('ERR_CHECKIN_VENUE')) return t('rejected.venue');
+  return t('rejected.damaged');
+}
+
+function StorageRefused({ problem, onRetry, t }: { problem: StorageProblem; onRetry: () => void; t: T }) {
+  return (
+    <section class="card setup storage-refused" role="alert" data-storage={problem}>
+      <h2>{t('storage.title')}</h2>
+      <p>{t(`storage.${problem}`)}</p>
+      <p>{t('storage.what')}</p>
+      <button type="button" class="primary" onClick={onRetry}>
+        {t('storage.retry')}
+      </button>
+    </section>
+  );
+}
+
+function NotRecorded({
+  reason,
+  verdict,
+  t,
+}: {
+  reason: NotRecordedReason;
+  verdict: string | undefined;
+  t: T;
+}) {
+  return (
+    <section class="verdict not-recorded" role="alert" aria-live="assertive" data-not-recorded={reason}>
+      <p class="verdict-word">{t('notRecorded.title')}</p>
+      {verdict && (
+        <p class="verdict-action">{t('notRecorded.verdict', { verdict: t(`verdict.${verdict}`) })}</p>
+      )}
+      <p>{t(`notRecorded.${reason}`, { n: OUTBOX_LIMIT })}</p>
+    </section>
+  );
+}
+
+function RejectedList({
+  entries,
+  onAcknowledge,
+  t,
+  lang,
+}: {
+  entries: RejectedEntry[];
+  onAcknowledge: () => void;
+  t: T;
+  lang: Lang;
+}) {
+  return (
+    <section class="card rejected" role="alert" data-rejected={entries.length}>
+      <h2>{t('rejected.title', { n: entries.length })}</h2>
+      <p>{t('rejected.help')}</p>
+      <ul>
+        {entries.map((e) => (
+          <li key={e.eventId}>
+            {t('rejected.line', {
+              time: formatDateTime(new Date(e.at), lang),
+              method: t(`method.${e.method}`),
+              reason: refusalText(e.code, t),
+            })}
+          </li>
+        ))}
+      </ul>
+      <button type="button" class="primary" onClick={onAcknowledge}>
+        {t('rejected.ack')}
+      </button>
+    </section>
+  );
+}
+
 function ageText(ms: number, t: T): string {
   const minutes = Math.max(0, Math.round(ms / 60000));
   if (minutes < 60) return t('age.minutes', { n: minutes });
@@ -69,9 +194,12 @@ function Setup({ db, onDone, t }: { db: AppDb; onDone: () => void; t: T }) {
       if (!keysResponse.ok) throw new Error(`HTTP ${keysResponse.status}`);
       const { keys } = (await keysResponse.json()) as { keys: JWK[] };
       // The server says which venue (and so which category) this device belongs to.
+      const sentAt = Date.now();
       const deviceResponse = await fetch(DEVICE_URL, {
+        cache: 'no-store',
         headers: { Authorization: `Bearer ${credential.trim()}` },
       });
+      const clock = offsetFromDateHeader(deviceResponse, sentAt, Date.now());
       const device = (await deviceResponse.json()) as {
         venue?: { id: string; name: string; category: string };
         message?: string;
@@ -80,6 +208,7 @@ function Setup({ db, onDone, t }: { db: AppDb; onDone: () => void; t: T }) {
         throw new Error(device.message ?? `HTTP ${deviceResponse.status}`);
       const venue: Venue = { ...device.venue, credential: credential.trim() };
       await db.put('settings', keys, 'publicationKeys');
+      if (clock) await db.put('settings', clock, 'clock');
       await db.put('settings', venue, 'venue');
       onDone();
     } catch (e) {
@@ -118,11 +247,13 @@ function Setup({ db, onDone, t }: { db: AppDb; onDone: () => void; t: T }) {
 function VerdictPanel({
   decision,
   manual,
+  clockTrusted,
   t,
   lang,
 }: {
   decision: Decision | undefined;
   manual: boolean;
+  clockTrusted: boolean;
   t: T;
   lang: Lang;
 }) {
@@ -155,7 +286,11 @@ function VerdictPanel({
               <span class="mark" aria-hidden="true">
                 {reasonMark(r.code)}
               </span>
-              {r.text[lang] ?? r.text.en}
+              {!clockTrusted && r.errorCode && TIME_CODES.has(r.errorCode)
+                ? t('clock.reason')
+                : /ERR_/.test(r.text[lang] ?? r.text.en ?? '')
+                  ? t('reason.unknown')
+                  : (r.text[lang] ?? r.text.en)}
             </li>
           ))}
         </ul>
@@ -192,7 +327,19 @@ function VerdictPanel({
   );
 }
 
-function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; lang: Lang }) {
+function ScannerScreen({
+  db,
+  venue,
+  initialClock,
+  t,
+  lang,
+}: {
+  db: AppDb;
+  venue: Venue;
+  initialClock: ClockMeasurement | undefined;
+  t: T;
+  lang: Lang;
+}) {
   const [keys, setKeys] = useState<JWK[]>([]);
   const [bundles, setBundles] = useState<DecisionBundles>({});
   const [manual, setManual] = useState(false);
@@ -203,7 +350,25 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
   const [camera, setCamera] = useState<CameraScanner>();
   const [cameraError, setCameraError] = useState<string>();
   const [now, setNow] = useState(Date.now());
+  const [notRecorded, setNotRecorded] = useState<{ reason: NotRecordedReason; verdict?: string }>();
+  const [rejected, setRejected] = useState<RejectedEntry[]>([]);
+  const [storageLow, setStorageLow] = useState(false);
   const video = useRef<HTMLVideoElement>(null);
+  const clock = useRef(new ScannerClock(initialClock)).current;
+  const [clockView, setClockView] = useState({ offsetMs: clock.offsetMs(), trusted: clock.trusted() });
+  const showClock = useCallback(
+    () => setClockView({ offsetMs: clock.offsetMs(), trusted: clock.trusted() }),
+    [clock],
+  );
+  const applyClock = useCallback(
+    async (measurement: ClockMeasurement | undefined) => {
+      if (!measurement) return;
+      clock.update(measurement);
+      showClock();
+      await db.put('settings', clock.current, 'clock');
+    },
+    [db, clock, showClock],
+  );
 
   const refreshOutbox = useCallback(async () => {
     const entries = await db.getAll('outbox');
@@ -212,7 +377,23 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
       undefined,
     );
     setOutbox({ count: entries.length, ...(next !== undefined ? { next } : {}) });
+    setRejected(((await db.get('settings', REJECTED_KEY)) as RejectedEntry[] | undefined) ?? []);
+    const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
+    setStorageLow(Boolean(estimate?.quota && (estimate.usage ?? 0) / estimate.quota > 0.9));
   }, [db]);
+
+  /** Staff read the refused entries: those shown leave the list (any that came since stay). */
+  const acknowledge = async () => {
+    const shown = new Set(rejected.map((r) => r.eventId));
+    const tx = db.transaction('settings', 'readwrite', { durability: 'strict' });
+    const list = ((await tx.store.get(REJECTED_KEY)) as RejectedEntry[] | undefined) ?? [];
+    await tx.store.put(
+      list.filter((r) => !shown.has(r.eventId)),
+      REJECTED_KEY,
+    );
+    await tx.done;
+    await refreshOutbox();
+  };
 
   const sync = useCallback(async () => {
     const stored = ((await db.get('settings', 'publicationKeys')) as JWK[] | undefined) ?? [];
@@ -220,20 +401,39 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
     const { results, bundles: inForce } = await syncDecisionBundles(db, stored);
     setRefused(results.some((r) => r.status === 'refused'));
     setBundles(inForce);
-  }, [db]);
+    // Every sync measures the clock too (a small authenticated request, never answered from a cache).
+    try {
+      const sentAt = Date.now();
+      const response = await fetch(DEVICE_URL, {
+        cache: 'no-store',
+        headers: { Authorization: `Bearer ${venue.credential}` },
+      });
+      if (response.ok) await applyClock(offsetFromDateHeader(response, sentAt, Date.now()));
+    } catch {
+      // Offline: the last measurement stays in use (and is trusted for a day).
+    }
+  }, [db, venue, applyClock]);
 
   const upload = useCallback(
     async (options: { all?: boolean } = {}) => {
-      await uploadOutbox(db, venue.credential, Date.now(), options);
+      const result = await uploadOutbox(db, venue.credential, Date.now(), options);
+      await applyClock(result.clock);
       await refreshOutbox();
+      // Entries corrected for the clock are due at once.
+      if (result.retried > 0) void uploadOutbox(db, venue.credential, Date.now()).then(() => refreshOutbox());
     },
-    [db, venue, refreshOutbox],
+    [db, venue, refreshOutbox, applyClock],
   );
 
   useEffect(() => {
     void sync();
     void refreshOutbox();
-    const tick = setInterval(() => setNow(Date.now()), 15000);
+    const tick = setInterval(() => {
+      setNow(Date.now());
+      // The tablet's clock set by hand since the last measurement: measure again now.
+      if (!clock.trusted()) void sync();
+      showClock();
+    }, 15000);
     const syncTimer = setInterval(() => void sync(), 15 * 60 * 1000);
     const uploadTimer = setInterval(() => void upload(), 10000);
     // Back online: the backoff was for the network being away, so everything waiting goes now.
@@ -245,11 +445,28 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
       clearInterval(uploadTimer);
       removeEventListener('online', online);
     };
-  }, [sync, refreshOutbox, upload]);
+  }, [sync, refreshOutbox, upload, clock, showClock]);
 
-  const record = async (entry: Omit<OutboxEntry, 'attempts' | 'nextAttemptAt' | 'eventId' | 'venueId'>) => {
-    await db.put('outbox', { ...entry, eventId: uuidv7(), venueId: venue.id, attempts: 0, nextAttemptAt: 0 });
-    await refreshOutbox();
+  /**
+   * Stores an entry at the corrected time (event id of that time, the offset it used, and the tablet's own time to
+   * correct it again if the server finds it ahead). Resolves only once it is durably stored; throws
+   * `NotRecordedError` otherwise.
+   */
+  const record = async (entry: Pick<ScannerEntry, 'method' | 'token'>) => {
+    const deviceAt = Date.now();
+    const measured = clock.current !== undefined;
+    const at = deviceAt + clock.offsetMs();
+    await recordEntry(db, {
+      ...entry,
+      eventId: eventIdAt(at),
+      venueId: venue.id,
+      at: new Date(at).toISOString(),
+      ...(measured ? { clockOffsetMs: clock.offsetMs() } : {}),
+      deviceAt,
+      attempts: 0,
+      nextAttemptAt: 0,
+    });
+    void refreshOutbox();
     void upload();
   };
 
@@ -267,11 +484,28 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
   const check = async (text: string, frameAt?: number) => {
     if (!ready) return;
     const result = await decide(text, bundles, {
-      now: new Date(),
+      now: new Date(clock.now()),
       venueCategory: venue.category,
       purpose: 'door',
     });
     setManual(false);
+    // Save, then show: a verdict that lets the guest in appears only once its entry is durably stored.
+    if (result.verdict !== 'fail' && !MEASURE_ONLY) {
+      try {
+        await record({
+          ...(result.token ? { token: result.token } : {}),
+          method: result.format === 'presentation' ? 'presentation' : 'paper',
+        });
+      } catch (error) {
+        setDecision(undefined);
+        setNotRecorded({
+          reason: error instanceof NotRecordedError ? error.reason : 'storage',
+          verdict: result.verdict,
+        });
+        return;
+      }
+    }
+    setNotRecorded(undefined);
     setDecision(result);
     // Frame-to-verdict times (the camera frame handed to the detector, to the verdict in the page just before it
     // paints), readable by the benchmark and by support staff from the console.
@@ -280,14 +514,6 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
         if (FRAME_TO_VERDICT.length >= 1000) FRAME_TO_VERDICT.shift(); // the latest thousand, for a long day
         FRAME_TO_VERDICT.push({ ms: performance.now() - frameAt, verdict: result.verdict });
       });
-    if (MEASURE_ONLY) return;
-    if (result.verdict !== 'fail') {
-      await record({
-        at: new Date().toISOString(),
-        ...(result.token ? { token: result.token } : {}),
-        method: result.format === 'presentation' ? 'presentation' : 'paper',
-      });
-    }
   };
 
   const toggleCamera = async () => {
@@ -311,7 +537,8 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
   };
 
   const issuedAt = ready ? oldestIssuedAt(bundles) : undefined;
-  const age = issuedAt === undefined ? undefined : now - issuedAt;
+  // Bundle age on the corrected clock (a tablet a day fast would otherwise call fresh data stale).
+  const age = issuedAt === undefined ? undefined : now + clockView.offsetMs - issuedAt;
   // The category's name as the policy in force words it.
   const words = bundles.rules?.value.venueCategories[venue.category]?.description;
   const category = words?.[lang] ?? words?.en ?? venue.category;
@@ -330,12 +557,49 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
           {t('bundles.refused')}
         </p>
       )}
+      {clockView.trusted && Math.abs(clockView.offsetMs) >= CLOCK_WARN_MS && (
+        <p class="status warn clock" role="alert" data-clock-offset={clockView.offsetMs}>
+          {t('clock.off', {
+            amount: amountText(clockView.offsetMs, t),
+            // The offset is server − tablet: a negative one means the tablet is ahead.
+            direction: clockView.offsetMs < 0 ? t('clock.ahead') : t('clock.behind'),
+          })}
+        </p>
+      )}
+      {!clockView.trusted && (
+        <p class="status warn clock" role="alert" data-clock-offset="unchecked">
+          {t('clock.unchecked')}
+        </p>
+      )}
+      {outbox.count >= OUTBOX_WARN_AT && (
+        <p class="status warn" role="alert">
+          {t('outbox.nearlyFull', { n: outbox.count, limit: OUTBOX_LIMIT })}
+        </p>
+      )}
+      {storageLow && (
+        <p class="status warn" role="alert">
+          {t('outbox.storageLow')}
+        </p>
+      )}
+      {rejected.length > 0 && (
+        <RejectedList entries={rejected} onAcknowledge={() => void acknowledge()} t={t} lang={lang} />
+      )}
       {ready && !bundles.revocation && (
         <p class="status warn" role="alert">
           {t('bundles.noRevocation')}
         </p>
       )}
-      <VerdictPanel decision={decision} manual={manual} t={t} lang={lang} />
+      {notRecorded ? (
+        <NotRecorded reason={notRecorded.reason} verdict={notRecorded.verdict} t={t} />
+      ) : (
+        <VerdictPanel
+          decision={decision}
+          manual={manual}
+          clockTrusted={clockView.trusted}
+          t={t}
+          lang={lang}
+        />
+      )}
       <form
         class="card scan"
         onSubmit={(e) => {
@@ -375,8 +639,15 @@ function ScannerScreen({ db, venue, t, lang }: { db: AppDb; venue: Venue; t: T; 
         <button
           type="button"
           onClick={async () => {
-            await record({ at: new Date().toISOString(), method: 'manual' });
             setDecision(undefined);
+            setManual(false);
+            try {
+              await record({ method: 'manual' });
+            } catch (error) {
+              setNotRecorded({ reason: error instanceof NotRecordedError ? error.reason : 'storage' });
+              return;
+            }
+            setNotRecorded(undefined);
             setManual(true);
           }}
         >
@@ -404,17 +675,31 @@ function App() {
   const lang = useLang();
   const t = translator(messages, lang);
   const [db, setDb] = useState<AppDb>();
+  const [problem, setProblem] = useState<StorageProblem>();
   const [venue, setVenue] = useState<Venue | null>();
-  const load = useCallback(
-    async (d: AppDb) => setVenue(((await d.get('settings', 'venue')) as Venue | undefined) ?? null),
-    [],
-  );
-  useEffect(() => {
-    void openAppDb('scanner').then((d) => {
+  const [clock, setClock] = useState<ClockMeasurement>();
+  const load = useCallback(async (d: AppDb) => {
+    setClock((await d.get('settings', 'clock')) as ClockMeasurement | undefined);
+    setVenue(((await d.get('settings', 'venue')) as Venue | undefined) ?? null);
+  }, []);
+  const start = useCallback(async () => {
+    setProblem(undefined);
+    const found = await checkStorage();
+    if (found) {
+      setProblem(found);
+      return;
+    }
+    try {
+      const d = await openAppDb('scanner');
       setDb(d);
       void load(d);
-    });
+    } catch {
+      setProblem('noIndexedDb');
+    }
   }, [load]);
+  useEffect(() => {
+    void start();
+  }, [start]);
   useEffect(() => {
     document.title = t('app.title');
   }, [t]);
@@ -424,8 +709,9 @@ function App() {
         <h1>{t('app.title')}</h1>
         <LangSwitch />
       </header>
+      {problem && <StorageRefused problem={problem} onRetry={() => void start()} t={t} />}
       {db && venue === null && <Setup db={db} t={t} onDone={() => void load(db)} />}
-      {db && venue && <ScannerScreen db={db} venue={venue} t={t} lang={lang} />}
+      {db && venue && <ScannerScreen db={db} venue={venue} initialClock={clock} t={t} lang={lang} />}
     </main>
   );
 }

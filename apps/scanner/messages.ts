@@ -44,6 +44,91 @@ export const messages = {
   'outbox.empty': { ko: '모든 입장 기록 전송 완료', en: 'All entries uploaded' },
   'outbox.retry': { ko: '다음 전송 시도: {time}', en: 'Next upload attempt: {time}' },
   'outbox.now': { ko: '지금 전송', en: 'Upload now' },
+  'notRecorded.title': { ko: '기록되지 않음', en: 'NOT RECORDED' },
+  'notRecorded.quota': {
+    ko: '이 태블릿의 저장 공간이 가득 차서 입장 기록을 저장하지 못했습니다. 이 손님의 입장은 기록에 남지 않습니다. 종이 명부에 적고, 인터넷에 연결해 쌓인 기록을 보낸 뒤 다시 확인하세요.',
+    en: "This tablet's storage is full, so the entry was not saved. This guest's entry will not be in the log. Write it in the paper log, connect to the internet to send the waiting entries, then check again.",
+  },
+  'notRecorded.full': {
+    ko: '보내지 못한 입장 기록이 한도({n}건)에 이르러 더 저장할 수 없습니다. 이 손님의 입장은 기록에 남지 않습니다. 종이 명부에 적고, 인터넷에 연결해 기록을 보내세요.',
+    en: "The tablet already holds the most entries it can keep unsent ({n}). This guest's entry was not saved: write it in the paper log and connect to the internet to send the waiting entries.",
+  },
+  'notRecorded.storage': {
+    ko: '브라우저가 입장 기록 저장을 거부했습니다. 이 손님의 입장은 기록에 남지 않습니다. 종이 명부에 적고, 앱을 다시 열어 보세요.',
+    en: "The browser refused to save the entry. This guest's entry will not be in the log: write it in the paper log and reopen the app.",
+  },
+  'notRecorded.verdict': {
+    ko: '확인 결과({verdict})는 나왔지만 기록되지 않았습니다.',
+    en: 'The pass was checked ({verdict}) but the entry was not recorded.',
+  },
+  'outbox.nearlyFull': {
+    ko: '보내지 못한 입장 기록이 {n}건으로 한도({limit}건)에 가깝습니다. 인터넷에 연결해 보내세요.',
+    en: '{n} entries are waiting, close to the limit of {limit}. Connect to the internet to send them.',
+  },
+  'outbox.storageLow': {
+    ko: '이 태블릿의 저장 공간이 거의 찼습니다. 입장 기록을 저장하지 못할 수 있습니다.',
+    en: "This tablet's storage is almost full: entries may soon fail to save.",
+  },
+  'clock.off': {
+    ko: '이 태블릿의 시계가 {amount} {direction}. 확인과 입장 기록에는 서버 시간으로 고친 시각을 씁니다. 태블릿 설정에서 시계를 맞추세요.',
+    en: "This tablet's clock is {amount} {direction}. Checks and entries use the corrected time; set the clock right in the tablet's settings.",
+  },
+  'clock.ahead': { ko: '빠릅니다', en: 'fast' },
+  'clock.behind': { ko: '느립니다', en: 'slow' },
+  'clock.minutes': { ko: '{n}분', en: '{n} minutes' },
+  'clock.hours': { ko: '{n}시간', en: '{n} hours' },
+  'clock.days': { ko: '{n}일', en: '{n} days' },
+  'clock.unchecked': {
+    ko: '이 태블릿의 시계를 서버와 맞춰 보지 못했습니다. 시간 확인이 틀릴 수 있으니 인터넷에 연결하세요.',
+    en: "This tablet's clock has not been checked against the server lately: time checks may be wrong. Connect to the internet.",
+  },
+  'clock.reason': {
+    ko: '이 태블릿의 시계를 믿을 수 없어 QR의 시간을 판단할 수 없습니다. 손님의 잘못이 아닙니다. 인터넷에 연결해 시계를 맞춘 뒤 다시 스캔하세요.',
+    en: "This tablet's clock cannot be trusted, so the time on the pass cannot be judged. It is not the guest's fault: connect to the internet to set the clock, then scan again.",
+  },
+  'reason.unknown': {
+    ko: '이 증명서를 확인하지 못했습니다.',
+    en: 'This certificate could not be checked.',
+  },
+  'rejected.title': { ko: '서버가 받지 않은 입장 기록 {n}건', en: 'Entries the server did not accept: {n}' },
+  'rejected.help': {
+    ko: '아래 기록은 보건당국 서버에 저장되지 않았고, 다시 보내도 저장되지 않습니다. 확인한 뒤 지우세요.',
+    en: 'These entries were not stored by the health authority and will not be, even if sent again. Read them, then remove them.',
+  },
+  'rejected.line': { ko: '{time} · {method} · {reason}', en: '{time} · {method} · {reason}' },
+  'rejected.ack': { ko: '확인했습니다. 목록에서 지우기', en: 'Understood: remove them from the list' },
+  'rejected.tooOld': {
+    ko: '너무 오래된 기록입니다(보관 기간 27일이 지났습니다).',
+    en: 'Too old: entries are kept for 27 days only.',
+  },
+  'rejected.venue': {
+    ko: '다른 매장의 기록입니다.',
+    en: 'Recorded for another venue.',
+  },
+  'rejected.damaged': {
+    ko: '기록이 손상되었습니다.',
+    en: 'The entry was damaged.',
+  },
+  'method.presentation': { ko: '휴대전화 QR', en: 'phone pass' },
+  'method.paper': { ko: '종이 증명서', en: 'paper certificate' },
+  'method.manual': { ko: '수기 입장', en: 'manual entry' },
+  'storage.title': {
+    ko: '이 브라우저에서는 입장 확인을 시작할 수 없습니다',
+    en: 'The entry check cannot start in this browser',
+  },
+  'storage.noIndexedDb': {
+    ko: '이 브라우저는 입장 기록을 기기에 저장하는 기능(IndexedDB)을 쓸 수 없게 되어 있습니다. 인터넷이 끊겼을 때 기록을 잃지 않으려면 이 기능이 필요합니다.',
+    en: 'This browser does not let the app store entries on the device (IndexedDB is not available). The app needs it so that no entry is lost while the internet is down.',
+  },
+  'storage.notPersistent': {
+    ko: '이 브라우저는 입장 기록을 계속 보관하겠다고 약속하지 않았습니다(시크릿 창이거나 저장 권한이 없습니다). 창을 닫으면 보내지 못한 기록이 사라질 수 있습니다.',
+    en: 'This browser would not promise to keep the entries (a private window, or storage permission not given). Entries not yet sent could vanish when the window closes.',
+  },
+  'storage.what': {
+    ko: '일반 창(시크릿 창이 아닌)에서 열고, 홈 화면에 앱을 설치하거나 브라우저 설정에서 이 사이트의 저장을 허용한 뒤 다시 시도하세요.',
+    en: 'Open it in a normal window (not private), install the app on the home screen or allow this site to store data in the browser settings, then try again.',
+  },
+  'storage.retry': { ko: '다시 시도', en: 'Try again' },
   'bundles.noRevocation': {
     ko: '취소 목록 없음: 인터넷에 연결해 받으세요. 그때까지는 통과 대신 신분증 확인이 표시됩니다.',
     en: 'Revocation data missing: connect to the internet to download it. Until then, passes show as Check ID.',

@@ -26,6 +26,7 @@ import {
   shots,
   waitForServiceWorker,
 } from './support/browser.ts';
+import { allowPersistentStorage } from './support/storage.ts';
 
 describe.skipIf(!haveChromium)('at the door, while the server is down', () => {
   const work = mkdtempSync(join(tmpdir(), 'greenlight-door-'));
@@ -125,6 +126,7 @@ describe.skipIf(!haveChromium)('at the door, while the server is down', () => {
     const scanner = await (
       await scannerBrowser.newContext({ locale: 'ko-KR', viewport: { width: 800, height: 1100 } })
     ).newPage();
+    await allowPersistentStorage(scanner, base);
     await scanner.goto(`${base}/scanner/`);
     await scanner.getByLabel('매장 기기 인증키').fill(credential as string);
     await scanner.getByRole('button', { name: '설정 완료' }).click();

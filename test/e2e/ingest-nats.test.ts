@@ -50,11 +50,13 @@ describe.each(['entry', 'batch'] as const)(
     });
 
     it('acknowledges after JetStream, stores each entry once, and says when a batch was seen before', async () => {
-      const entries = Array.from({ length: 20 }, () => ({
+      // Half of them carry the clock offset their scanner measured: it goes through JetStream to the table.
+      const entries = Array.from({ length: 20 }, (_, i) => ({
         eventId: uuidv7(),
         venueId: VENUE,
         at: new Date().toISOString(),
         method: 'paper',
+        ...(i % 2 === 0 ? { clockOffsetMs: -1000 * i } : {}),
       }));
       const ids = entries.map((e) => e.eventId);
       const post = () =>
@@ -64,8 +66,9 @@ describe.each(['entry', 'batch'] as const)(
           headers: { authorization: `Bearer ${device}` },
           payload: { entries },
         });
-      expect((await post()).json()).toEqual({ accepted: ids, duplicates: [], rejected: [] });
-      expect((await post()).json()).toEqual({ accepted: [], duplicates: ids, rejected: [] });
+      const answered = { rejected: [], retry: [], serverTime: expect.any(String) };
+      expect((await post()).json()).toEqual({ accepted: ids, duplicates: [], ...answered });
+      expect((await post()).json()).toEqual({ accepted: [], duplicates: ids, ...answered });
       let stored = 0;
       for (let i = 0; i < 50 && stored < ids.length; i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -76,6 +79,14 @@ describe.each(['entry', 'batch'] as const)(
         stored = rows[0]?.n ?? 0;
       }
       expect(stored).toBe(ids.length);
+      const { rows: offsets } = await t.db.query<{ event_id: string; clock_offset_ms: string | null }>(
+        'SELECT event_id::text, clock_offset_ms::text FROM checkins WHERE event_id = ANY($1::uuid[])',
+        [ids],
+      );
+      const byId = new Map(offsets.map((row) => [row.event_id, row.clock_offset_ms]));
+      expect(entries.map((e) => byId.get(e.eventId))).toEqual(
+        entries.map((e) => (e.clockOffsetMs === undefined ? null : String(e.clockOffsetMs))),
+      );
     });
   },
 );

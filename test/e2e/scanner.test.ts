@@ -16,6 +16,7 @@ import {
   shotInBothLanguages,
   waitForServiceWorker,
 } from './support/browser.ts';
+import { persistentPage } from './support/storage.ts';
 
 describe.skipIf(!haveChromium)('scanner in Chromium', () => {
   let server: Server;
@@ -42,7 +43,7 @@ describe.skipIf(!haveChromium)('scanner in Chromium', () => {
 
   it('sets up a restaurant, verifies offline, shows each verdict, uploads entries', async () => {
     const context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
+    const page = await persistentPage(context, base);
     await page.goto(`${base}/scanner/`);
     await expect.poll(() => page.title()).toBe('Greenlight 입장 확인');
     await page.getByLabel('매장 기기 인증키').fill('0123456789abcdef.wrong');
@@ -109,7 +110,7 @@ describe.skipIf(!haveChromium)('scanner in Chromium', () => {
   /** A fresh scanner (its own storage) set up for the restaurant; verdicts held a minute for the screenshots. */
   async function freshScanner() {
     const context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
+    const page = await persistentPage(context, base);
     await page.goto(`${base}/scanner/?verdict-seconds=60`);
     await page.getByLabel('매장 기기 인증키').fill('0123456789abcdef.secret');
     await page.getByRole('button', { name: '설정 완료' }).click();

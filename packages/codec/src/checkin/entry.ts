@@ -10,11 +10,17 @@ export interface CheckinEntry {
   eventId: string;
   /** The venue of the device credential (UUID). */
   venueId: string;
-  /** ISO 8601 date-time of the entry. */
+  /** ISO 8601 date-time of the entry, on the scanner's corrected clock (the tablet's clock + `clockOffsetMs`). */
   at: string;
   method: CheckinMethod;
   /** The holder's check-in token of that day, base64url of 16 bytes; absent for paper and manual entries. */
   token?: string;
+  /**
+   * Milliseconds the scanner added to the tablet's clock for `at` and the event id's timestamp: the offset it last
+   * measured against the server (docs/checkins.md, "Clocks"); an integer, 0 when the clocks agreed. Absent when the
+   * scanner had not measured one.
+   */
+  clockOffsetMs?: number;
 }
 
 /**
@@ -28,5 +34,6 @@ export function checkinEntry(entry: CheckinEntry): CheckinEntry {
     at: entry.at,
     method: entry.method,
     ...(entry.token ? { token: entry.token } : {}),
+    ...(entry.clockOffsetMs !== undefined ? { clockOffsetMs: entry.clockOffsetMs } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { bytesToBase64url as base64url } from '@greenlight/codec';
 import { kstDay } from '@greenlight/rules';
 import type { FastifyInstance } from 'fastify';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7, V7Generator } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkinApp, TEST_TOKEN_SECRET } from '../../test/checkin-app.ts';
 import { DB_KINDS, type TestDb, testDb } from '../../test/databases.ts';
@@ -17,6 +17,9 @@ import { dropExpiredCheckinPartitions, ensureCheckinPartitions } from './partiti
 const VENUE = '0190a000-0000-7000-8000-0000000000a1';
 const OTHER_VENUE = '0190a000-0000-7000-8000-0000000000a2';
 const PERSON = '0190a000-0000-7000-8000-0000000000b1';
+
+/** A UUIDv7 whose timestamp is `ms` (a scanner's clock). */
+const uuidv7At = (ms: number) => new V7Generator().generateOrResetCore(ms, 0).toString();
 
 function entry(overrides: Record<string, unknown> = {}) {
   return { eventId: uuidv7(), venueId: VENUE, at: new Date().toISOString(), method: 'paper', ...overrides };
@@ -61,10 +64,11 @@ describe.each(DB_KINDS)('check-ins (%s)', (kind) => {
     const ids = batch.map((e) => e.eventId);
     const first = await post(batch);
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toEqual({ accepted: ids, duplicates: [], rejected: [] });
+    const answered = { rejected: [], retry: [], serverTime: expect.any(String) };
+    expect(first.json()).toEqual({ accepted: ids, duplicates: [], ...answered });
     const [again, concurrent] = await Promise.all([post(batch), post(batch)]);
-    expect(again.json()).toEqual({ accepted: [], duplicates: ids, rejected: [] });
-    expect(concurrent.json()).toEqual({ accepted: [], duplicates: ids, rejected: [] });
+    expect(again.json()).toEqual({ accepted: [], duplicates: ids, ...answered });
+    expect(concurrent.json()).toEqual({ accepted: [], duplicates: ids, ...answered });
     const { rows } = await db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM checkins WHERE event_id = ANY($1::uuid[])',
       [ids],
@@ -100,13 +104,13 @@ describe.each(DB_KINDS)('check-ins (%s)', (kind) => {
         }),
         'ERR_CHECKIN_EVENT_ID',
       ],
-      [entry({ at: new Date(Date.now() + 3600_000).toISOString() }), 'ERR_CHECKIN_TIME'],
       [entry({ at: new Date(old).toISOString() }), 'ERR_CHECKIN_TIME'],
       [entry({ at: 'yesterday' }), 'ERR_CHECKIN_TIME'],
       [entry({ venueId: randomUUID() }), 'ERR_CHECKIN_VENUE_UNKNOWN'],
       [entry({ venueId: OTHER_VENUE }), 'ERR_CHECKIN_VENUE_MISMATCH'],
       [entry({ method: 'telepathy' }), 'ERR_CHECKIN_METHOD'],
       [entry({ token: base64url(new Uint8Array(15)) }), 'ERR_CHECKIN_TOKEN'],
+      [entry({ clockOffsetMs: 'ten minutes' }), 'ERR_CHECKIN_CLOCK_OFFSET'],
       [{ ...dup, method: 'manual' }, 'ERR_CHECKIN_DUPLICATE_IN_BATCH'],
     ] as const;
     const response = await post([good, dup, ...cases.map(([e]) => e)]);
@@ -116,6 +120,50 @@ describe.each(DB_KINDS)('check-ins (%s)', (kind) => {
     expect(body.rejected.map((r) => [r.eventId, r.code])).toEqual(
       cases.map(([e, code]) => [e.eventId, code]),
     );
+  });
+
+  it('answers an entry ahead of its clock as retry, not rejected, and stores it once corrected', async () => {
+    const serverNow = Date.now();
+    // A tablet 10 minutes fast that had not measured its offset: its entry is ahead of the server.
+    const fastAt = new Date(serverNow + 10 * 60_000);
+    const fast = entry({ eventId: uuidv7At(fastAt.getTime()), at: fastAt.toISOString() });
+    const fastAtOnly = entry({ at: fastAt.toISOString() });
+    const good = entry();
+    const response = await post([fast, fastAtOnly, good]);
+    expect(response.statusCode).toBe(200);
+    const body = response.json() as {
+      accepted: string[];
+      rejected: unknown[];
+      retry: { eventId: string; code: string }[];
+      serverTime: string;
+    };
+    expect(body.accepted).toEqual([good.eventId]);
+    expect(body.rejected).toEqual([]);
+    expect(body.retry.map((r) => [r.eventId, r.code])).toEqual([
+      [fast.eventId, 'ERR_CHECKIN_CLOCK_AHEAD'],
+      [fastAtOnly.eventId, 'ERR_CHECKIN_CLOCK_AHEAD'],
+    ]);
+    const serverTime = Date.parse(body.serverTime);
+    expect(Math.abs(serverTime - serverNow)).toBeLessThan(60_000);
+    // The scanner subtracts what it now knows: the entry goes again, at the true time, with the offset it used.
+    const trueAt = new Date(fastAt.getTime() - 10 * 60_000);
+    const corrected = entry({
+      eventId: uuidv7At(trueAt.getTime()),
+      at: trueAt.toISOString(),
+      clockOffsetMs: -600_000,
+    });
+    expect((await post([corrected])).json().accepted).toEqual([corrected.eventId]);
+    const { rows } = await db.query<{ at: Date; clock_offset_ms: string | number | null }>(
+      'SELECT at, clock_offset_ms FROM checkins WHERE event_id = $1',
+      [corrected.eventId],
+    );
+    expect(rows[0]?.at.getTime()).toBe(trueAt.getTime());
+    expect(Number(rows[0]?.clock_offset_ms)).toBe(-600_000);
+    const { rows: none } = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM checkins WHERE event_id = ANY($1::uuid[])',
+      [[fast.eventId, fastAtOnly.eventId]],
+    );
+    expect(none[0]?.n).toBe(0);
   });
 
   it('refuses missing or wrong device credentials and malformed bodies', async () => {

@@ -14,8 +14,10 @@ export const CheckinEntrySchema = Type.Object({
   eventId: Type.String({ maxLength: 64 }),
   venueId: Type.String({ maxLength: 64 }),
   at: Type.String({ maxLength: 64 }),
-  method: Type.String({ maxLength: 32 }),
+  method: Type.String({ maxLength: 64 }),
   token: Type.Optional(Type.String({ maxLength: 64 })),
+  /** Checked per entry (an integer within ±MAX_CLOCK_OFFSET_MS), so any JSON value is admitted here. */
+  clockOffsetMs: Type.Optional(Type.Unknown()),
 });
 
 export type CheckinEntryInput = Static<typeof CheckinEntrySchema>;
@@ -34,6 +36,8 @@ export interface CheckinRow {
   at: Date;
   method: CheckinMethod;
   token: Uint8Array | undefined;
+  /** The offset the scanner added to its clock (ms); undefined when it sent none. */
+  clockOffsetMs: number | undefined;
 }
 
 export type RejectionCode =
@@ -43,7 +47,19 @@ export type RejectionCode =
   | 'ERR_CHECKIN_VENUE_MISMATCH'
   | 'ERR_CHECKIN_METHOD'
   | 'ERR_CHECKIN_TOKEN'
+  | 'ERR_CHECKIN_CLOCK_OFFSET'
   | 'ERR_CHECKIN_DUPLICATE_IN_BATCH';
+
+/**
+ * An entry refused for now only because its time is ahead of the server's clock: the scanner's clock is wrong, not
+ * the entry. It is not `rejected`: the scanner corrects its times by the `serverTime` of the answer and sends it
+ * again (docs/checkins.md, "Clocks").
+ */
+export interface ClockRetry {
+  eventId: string;
+  code: 'ERR_CHECKIN_CLOCK_AHEAD';
+  message: string;
+}
 
 export interface Rejection {
   eventId: string;
@@ -52,14 +68,37 @@ export interface Rejection {
 }
 
 export const MAX_FUTURE_MS = 5 * 60_000;
+/** The largest clock offset an entry may carry: a tablet a week off is a misconfigured tablet, not a clock drift. */
+export const MAX_CLOCK_OFFSET_MS = 7 * 86_400_000;
+/** Any RFC 4122 UUID shape (hex digits in 8-4-4-4-12 groups), as PostgreSQL's uuid type reads it. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const UUIDV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const METHODS = new Set<string>(CHECKIN_METHODS);
 
 /** Milliseconds since the epoch in a UUIDv7 (its first 48 bits). */
 export function uuidv7Time(id: string): number {
   return Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+}
+
+/**
+ * Epoch milliseconds of an RFC 3339 date-time (section 5.6: a calendar date that exists, hours 00–23, minutes and
+ * seconds 00–59, offset hours 00–23), or NaN. `Date.parse` alone would read 2026-02-30 as 2 March and 24:00 as
+ * the next day.
+ */
+export function parseDateTime(text: string): number {
+  const match = ISO_DATE_TIME.exec(text);
+  if (!match) return Number.NaN;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as number[];
+  const offsetHour = match[9] === undefined ? 0 : Number(match[9]);
+  const offsetMinute = match[10] === undefined ? 0 : Number(match[10]);
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  const calendar =
+    month! >= 1 && month! <= 12 && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day;
+  if (!calendar || hour! > 23 || minute! > 59 || second! > 59 || offsetHour > 23 || offsetMinute > 59)
+    return Number.NaN;
+  return Date.parse(text);
 }
 
 function inWindow(ms: number, now: number): 'future' | 'past' | undefined {
@@ -73,6 +112,7 @@ function sameEntry(a: CheckinRow, b: CheckinRow): boolean {
     a.venueId === b.venueId &&
     a.at.getTime() === b.at.getTime() &&
     a.method === b.method &&
+    a.clockOffsetMs === b.clockOffsetMs &&
     Buffer.from(a.token ?? []).equals(Buffer.from(b.token ?? []))
   );
 }
@@ -86,9 +126,10 @@ export async function checkEntries(
   device: VenueDevice,
   now: number,
   venueExists: (venueId: string) => Promise<boolean>,
-): Promise<{ rows: CheckinRow[]; rejected: Rejection[] }> {
+): Promise<{ rows: CheckinRow[]; rejected: Rejection[]; retry: ClockRetry[] }> {
   const rows: CheckinRow[] = [];
   const rejected: Rejection[] = [];
+  const retry: ClockRetry[] = [];
   const seen = new Map<string, CheckinRow>();
   const venues = new Map<string, boolean>();
   for (const entry of entries) {
@@ -100,24 +141,9 @@ export async function checkEntries(
       continue;
     }
     const idTime = uuidv7Time(eventId);
-    const idWindow = inWindow(idTime, now);
-    if (idWindow) {
-      reject('ERR_CHECKIN_EVENT_ID', `the eventId's timestamp is too far in the ${idWindow}`);
-      continue;
-    }
-    const at = ISO_DATE_TIME.test(entry.at) ? Date.parse(entry.at) : Number.NaN;
+    const at = parseDateTime(entry.at);
     if (Number.isNaN(at)) {
-      reject('ERR_CHECKIN_TIME', 'at must be an ISO 8601 date-time with a time zone');
-      continue;
-    }
-    const atWindow = inWindow(at, now);
-    if (atWindow) {
-      reject(
-        'ERR_CHECKIN_TIME',
-        atWindow === 'future'
-          ? 'at is more than 5 minutes in the future'
-          : `at is older than ${ACCEPT_PAST_DAYS} days`,
-      );
+      reject('ERR_CHECKIN_TIME', 'at must be an RFC 3339 date-time of a real calendar day, with a time zone');
       continue;
     }
     if (!METHODS.has(entry.method)) {
@@ -132,15 +158,44 @@ export async function checkEntries(
         continue;
       }
     }
+    const offset = entry.clockOffsetMs;
+    if (
+      offset !== undefined &&
+      !(typeof offset === 'number' && Number.isSafeInteger(offset) && Math.abs(offset) <= MAX_CLOCK_OFFSET_MS)
+    ) {
+      reject(
+        'ERR_CHECKIN_CLOCK_OFFSET',
+        'clockOffsetMs must be an integer number of milliseconds within 7 days',
+      );
+      continue;
+    }
     const venueId = entry.venueId.toLowerCase();
     if (venueId !== device.venueId) {
       let exists = venues.get(venueId);
       if (exists === undefined) {
-        exists = /^[0-9a-f-]{36}$/.test(venueId) && (await venueExists(venueId));
+        exists = UUID.test(venueId) && (await venueExists(venueId));
         venues.set(venueId, exists);
       }
       if (exists) reject('ERR_CHECKIN_VENUE_MISMATCH', "the venue is not the device credential's venue");
       else reject('ERR_CHECKIN_VENUE_UNKNOWN', 'no such venue');
+      continue;
+    }
+    // Too old is final: the partition is gone or about to be. Too far ahead can only be the scanner's clock.
+    if (inWindow(idTime, now) === 'past') {
+      reject('ERR_CHECKIN_EVENT_ID', `the eventId's timestamp is older than ${ACCEPT_PAST_DAYS} days`);
+      continue;
+    }
+    if (inWindow(at, now) === 'past') {
+      reject('ERR_CHECKIN_TIME', `at is older than ${ACCEPT_PAST_DAYS} days`);
+      continue;
+    }
+    if (inWindow(idTime, now) === 'future' || inWindow(at, now) === 'future') {
+      retry.push({
+        eventId: entry.eventId,
+        code: 'ERR_CHECKIN_CLOCK_AHEAD',
+        message:
+          "the entry's time is more than 5 minutes ahead of the server: correct the clock and send it again",
+      });
       continue;
     }
     const row: CheckinRow = {
@@ -151,6 +206,7 @@ export async function checkEntries(
       at: new Date(at),
       method: entry.method as CheckinMethod,
       token,
+      clockOffsetMs: offset as number | undefined,
     };
     const earlier = seen.get(eventId);
     if (earlier) {
@@ -165,5 +221,5 @@ export async function checkEntries(
     seen.set(eventId, row);
     rows.push(row);
   }
-  return { rows, rejected };
+  return { rows, rejected, retry };
 }

@@ -94,7 +94,8 @@ export interface NatsSinkOptions {
   onError?: (error: unknown) => void;
 }
 
-type Wire = [string, number, string, string, number, string, string | null];
+/** The 8th element (the scanner's clock offset, ms) is absent in messages written before it existed. */
+type Wire = [string, number, string, string, number, string, string | null, (number | null)?];
 
 function encode(row: CheckinRow): Uint8Array {
   const wire: Wire = [
@@ -105,6 +106,7 @@ function encode(row: CheckinRow): Uint8Array {
     row.at.getTime(),
     row.method,
     row.token ? Buffer.from(row.token).toString('base64') : null,
+    row.clockOffsetMs ?? null,
   ];
   return Buffer.from(JSON.stringify(wire));
 }
@@ -113,7 +115,7 @@ function encodeBatch(rows: readonly CheckinRow[]): Uint8Array {
   return Buffer.from(`[${rows.map((row) => Buffer.from(encode(row)).toString()).join(',')}]`);
 }
 
-function fromWire([eventId, day, venueId, deviceId, at, method, token]: Wire): CheckinRow {
+function fromWire([eventId, day, venueId, deviceId, at, method, token, clockOffsetMs]: Wire): CheckinRow {
   return {
     eventId,
     day,
@@ -122,6 +124,7 @@ function fromWire([eventId, day, venueId, deviceId, at, method, token]: Wire): C
     at: new Date(at),
     method: method as CheckinMethod,
     token: token === null ? undefined : new Uint8Array(Buffer.from(token, 'base64')),
+    clockOffsetMs: clockOffsetMs ?? undefined,
   };
 }
 

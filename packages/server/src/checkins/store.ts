@@ -4,16 +4,25 @@ import { dayIso } from '@greenlight/rules';
 import type { Db } from '../db/types.ts';
 import type { CheckinRow } from './entries.ts';
 
-const COLUMNS = ['event_id', 'day', 'venue_id', 'device_id', 'at', 'method', 'token'] as const;
+const COLUMNS = [
+  'event_id',
+  'day',
+  'venue_id',
+  'device_id',
+  'at',
+  'method',
+  'token',
+  'clock_offset_ms',
+] as const;
 
 // One staging table per connection, emptied at every commit (cheaper than creating one per batch).
 const CREATE_STAGING = `CREATE TEMP TABLE IF NOT EXISTS checkin_staging (
   event_id uuid NOT NULL, day date NOT NULL, venue_id uuid NOT NULL, device_id text NOT NULL,
-  at timestamptz NOT NULL, method text NOT NULL, token bytea
+  at timestamptz NOT NULL, method text NOT NULL, token bytea, clock_offset_ms bigint
 ) ON COMMIT DELETE ROWS`;
 
-const INSERT_NEW = `INSERT INTO checkins (event_id, day, venue_id, device_id, at, method, token)
-  SELECT DISTINCT ON (day, event_id) event_id, day, venue_id, device_id, at, method, token
+const INSERT_NEW = `INSERT INTO checkins (event_id, day, venue_id, device_id, at, method, token, clock_offset_ms)
+  SELECT DISTINCT ON (day, event_id) event_id, day, venue_id, device_id, at, method, token, clock_offset_ms
   FROM checkin_staging ORDER BY day, event_id
   ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`;
 
@@ -33,6 +42,7 @@ export async function writeCheckins(db: Db, rows: readonly CheckinRow[]): Promis
         row.at,
         row.method,
         row.token ?? null,
+        row.clockOffsetMs ?? null,
       ]),
     );
     const { rows: inserted } = await tx.query<{ event_id: string }>(INSERT_NEW);

@@ -35,6 +35,16 @@ const CheckinResult = Type.Object({
   accepted: Type.Array(Type.String()),
   duplicates: Type.Array(Type.String()),
   rejected: Type.Array(Type.Object({ eventId: Type.String(), code: Type.String(), message: Type.String() })),
+  /** Entries ahead of the server's clock: not stored, not rejected; the scanner corrects its clock and resends. */
+  retry: Type.Array(
+    Type.Object({
+      eventId: Type.String(),
+      code: Type.Literal('ERR_CHECKIN_CLOCK_AHEAD'),
+      message: Type.String(),
+    }),
+  ),
+  /** The server's clock when it checked the batch (RFC 3339, milliseconds): the scanner measures its offset. */
+  serverTime: Type.String({ format: 'date-time' }),
 });
 
 const CountsQuery = Type.Object({
@@ -88,14 +98,12 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<CheckinRouteOptions> = asy
       },
     },
     async (request) => {
-      const { rows, rejected } = await checkEntries(
-        request.body.entries,
-        request.device,
-        app.now().getTime(),
-        (id) => venueExists(db, id),
+      const now = app.now().getTime();
+      const { rows, rejected, retry } = await checkEntries(request.body.entries, request.device, now, (id) =>
+        venueExists(db, id),
       );
       const { accepted, duplicates } = await sink.submit(rows);
-      return { accepted, duplicates, rejected };
+      return { accepted, duplicates, rejected, retry, serverTime: new Date(now).toISOString() };
     },
   );
 
