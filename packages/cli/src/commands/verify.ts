@@ -161,7 +161,7 @@ async function checkDscChains(dscs: GatewayItem[], cscas: GatewayItem[]): Promis
         const signed = await crypto.subtle.verify(
           { name: 'ECDSA', hash: 'SHA-256' },
           key,
-          base64ToBytes(dsc.signature),
+          Uint8Array.from(base64ToBytes(dsc.signature)),
           Uint8Array.from(dsc.der),
         );
         if (!signed) continue;

@@ -127,7 +127,7 @@ describe.each(DB_KINDS)(
       expect(dscs.length).toBeGreaterThan(0);
       expect(cscas).toHaveLength(1);
       const csca = cscas[0] as Record<string, string>;
-      const cscaCert = new x509.X509Certificate(base64ToBytes(csca.rawData as string));
+      const cscaCert = new x509.X509Certificate(Uint8Array.from(base64ToBytes(csca.rawData as string)));
       const cscaKey = await cscaCert.publicKey.export({ name: 'ECDSA', namedCurve: 'P-256' }, ['verify']);
       for (const [item, type] of [...dscs.map((d) => [d, 'DSC'] as const), [csca, 'CSCA'] as const]) {
         for (const field of [
@@ -149,11 +149,11 @@ describe.each(DB_KINDS)(
         const signed = await crypto.subtle.verify(
           { name: 'ECDSA', hash: 'SHA-256' },
           cscaKey,
-          base64ToBytes(item.signature as string),
-          der,
+          Uint8Array.from(base64ToBytes(item.signature as string)),
+          Uint8Array.from(der),
         );
         expect(signed, `${type} signature`).toBe(true);
-        const cert = new x509.X509Certificate(der);
+        const cert = new x509.X509Certificate(Uint8Array.from(der));
         expect(await cert.verify({ publicKey: cscaCert.publicKey, signatureOnly: true })).toBe(true);
       }
     });
