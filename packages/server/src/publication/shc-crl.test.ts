@@ -157,5 +157,17 @@ describe.each(DB_KINDS)(
         expect(await cert.verify({ publicKey: cscaCert.publicKey, signatureOnly: true })).toBe(true);
       }
     });
+
+    it('keeps x5c of a stored key that carries a chain: the route schema lists it, so it is not stripped', async () => {
+      const chain = ['MIIBchain-leaf', 'MIIBchain-root'];
+      await t.db.query(
+        "UPDATE keys SET public_jwk = public_jwk || jsonb_build_object('x5c', $1::jsonb) WHERE kind = 'shc'",
+        [JSON.stringify(chain)],
+      );
+      const { keys } = (await app.inject('/.well-known/jwks.json')).json() as {
+        keys: { x5c?: string[] }[];
+      };
+      expect(keys.map((key) => key.x5c)).toEqual(keys.map(() => chain));
+    });
   },
 );

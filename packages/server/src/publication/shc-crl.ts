@@ -3,13 +3,13 @@
  * keys carry `crlVersion`, and one CRL per key. The signed trust-list bundle, `/.well-known/jwks.json` and
  * `/.well-known/crl/<kid>.json` all read it from here, so that they never disagree.
  */
-import { bytesToBase64, crlDocument, jwksDocument, type ShcCrl, type ShcJwk } from '@greenlight/codec';
+import { crlDocument, jwksDocument, type ShcCrl, type ShcJwk } from '@greenlight/codec';
 import type { Db } from '../db/types.ts';
 import { type KeyRecord, publishedKeys } from '../keys/store.ts';
 
 export interface ShcKeyState {
   key: KeyRecord;
-  /** The key as published: its public point, `kid`, `crlVersion`, and `x5c` when the key has a certificate. */
+  /** The key as published: its public point, `kid`, `crlVersion`, and `x5c` when the stored key carries a chain. */
   jwk: ShcJwk;
   crl: ShcCrl;
 }
@@ -32,14 +32,11 @@ export async function shcKeyStates(db: Db, at: Date): Promise<ShcKeyState[]> {
   return keys.map((key) => {
     const rids = rows.filter((row) => row.key_id === key.id).map((row) => row.reference);
     const ctr = rids.length + 1;
-    const [jwk] = jwksDocument([
-      {
-        ...(key.publicJwk as ShcJwk),
-        kid: key.kid,
-        crlVersion: ctr,
-        ...(key.certificate ? { x5c: [bytesToBase64(key.certificate)] } : {}),
-      },
-    ]).keys as [ShcJwk];
+    // `x5c` (leaf first, up to the root) is published only when the stored key carries a whole chain; the key
+    // store makes SHC keys without one, and a lone leaf would read as its own root to a verifier.
+    const [jwk] = jwksDocument([{ ...(key.publicJwk as ShcJwk), kid: key.kid, crlVersion: ctr }]).keys as [
+      ShcJwk,
+    ];
     return {
       key,
       jwk,
