@@ -149,12 +149,25 @@ async function takeStoredToken(db: AppDb, today: string): Promise<{ token?: stri
   return taken;
 }
 
+/** The certificate's own standard text: `HC1:` as stored, or the `shc:/` QR text of a SMART Health Card JWS. */
+function standardText(cert: WalletCert): string {
+  return /^[\w-]+\.[\w-]+\.[\w-]+$/.test(cert.text) ? shcNumeric(cert.text) : cert.text;
+}
+
+/** Whether the certificate is a SMART Health Card (stored as a JWS or as `shc:/` text). */
+const isShc = (cert: WalletCert) => !cert.text.startsWith('HC1:');
+
+/**
+ * The QR at the door. By default the device-bound presentation (`GLP1:`) when this phone is bound to the certificate;
+ * with `standard`, the plain `HC1:` or `shc:/` code that verifiers abroad read (the holder is warned first).
+ */
 function PresentationQr({
   db,
   cert,
   t,
   lang,
   onTokensLow,
+  standard = false,
 }: {
   db: AppDb;
   cert: WalletCert;
@@ -162,6 +175,7 @@ function PresentationQr({
   lang: Lang;
   /** Called when today's tokens run low (or out): the wallet fetches a fresh batch if it is online. */
   onTokensLow?: () => void;
+  standard?: boolean;
 }) {
   const [svg, setSvg] = useState<string>();
   const [secondsLeft, setSecondsLeft] = useState(SLOT_SECONDS);
@@ -170,9 +184,9 @@ function PresentationQr({
     const draw = async () => {
       const now = new Date();
       // A SMART Health Card downloaded as a JWS is shown as its shc:/ numeric QR text.
-      let text = /^[\w-]+\.[\w-]+\.[\w-]+$/.test(cert.text) ? shcNumeric(cert.text) : cert.text;
+      let text = standardText(cert);
       const keys = (await db.get('settings', 'deviceKey')) as CryptoKeyPair | undefined;
-      if (cert.binding && keys) {
+      if (cert.binding && keys && !standard) {
         // Each QR image gets a token of its own: a check-in token is used once per 15-second drawing.
         const { token, remaining } = await takeStoredToken(db, kstDate(now));
         if (remaining <= LOW_TOKENS) onTokensLow?.();
@@ -197,16 +211,20 @@ function PresentationQr({
       cancelled = true;
       clearInterval(timer);
     };
-  }, [db, cert, onTokensLow]);
+  }, [db, cert, onTokensLow, standard]);
   return (
-    <div class="pass-card">
+    <div class={standard ? 'pass-card standard' : 'pass-card'}>
       <div
         class="qr"
         role="img"
-        aria-label={lang === 'ko' ? `${cert.name}의 입장용 QR 코드` : `Entry QR code for ${cert.name}`}
+        aria-label={
+          standard ? t('standard.label', { name: cert.name }) : t('pass.label', { name: cert.name })
+        }
         dangerouslySetInnerHTML={{ __html: svg ?? '' }}
       />
-      {cert.binding ? (
+      {standard ? (
+        <p>{t('standard.shown')}</p>
+      ) : cert.binding ? (
         <p>
           {t('pass.changes')} <span aria-live="off">{t('pass.nextIn', { n: secondsLeft })}</span>
         </p>
@@ -328,6 +346,8 @@ function Wallet({
 }) {
   const [certs, setCerts] = useState<WalletCert[]>([]);
   const [shown, setShown] = useState<WalletCert>();
+  /** The "show standard code" steps: the warning first, then the plain code; undefined is the bound default. */
+  const [standardStep, setStandardStep] = useState<'warn' | 'shown'>();
   // A key and its values, not a rendered string, so the message follows a change of language.
   const [message, setMessage] = useState<[string, Record<string, string | number>?]>();
   const [pasted, setPasted] = useState('');
@@ -440,12 +460,61 @@ function Wallet({
   };
 
   if (shown) {
+    const downloadCardFile = () => {
+      // The file is built on the phone from the stored card, so it works offline too (SHC spec, "via File Download").
+      const file = JSON.stringify({ verifiableCredential: extractShcJws(shown.text).jws });
+      const href = URL.createObjectURL(new Blob([file], { type: 'application/smart-health-card' }));
+      const link = document.createElement('a');
+      link.href = href;
+      link.download = 'greenlight.smart-health-card';
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(href), 60_000);
+    };
     return (
       <section class="card">
         <h2>{shown.name}</h2>
         <CertSummary cert={shown} bundles={bundles} t={t} lang={lang} />
-        <PresentationQr db={db} cert={shown} t={t} lang={lang} onTokensLow={refillTokens} />
-        {shown.relation !== 'imported' && session && shown.text.startsWith('HC1:') && (
+        {standardStep === 'warn' ? (
+          <div class="standard-warning" role="alertdialog" aria-labelledby="standard-title">
+            <h3 id="standard-title">{t('standard.title')}</h3>
+            <p>{t('standard.when')}</p>
+            <p>
+              <strong>{t('standard.risk')}</strong>
+            </p>
+            <div class="row">
+              <button type="button" class="primary" onClick={() => setStandardStep('shown')}>
+                {t('standard.confirm')}
+              </button>
+              <button type="button" onClick={() => setStandardStep(undefined)}>
+                {t('standard.cancel')}
+              </button>
+            </div>
+          </div>
+        ) : (
+          <PresentationQr
+            db={db}
+            cert={shown}
+            t={t}
+            lang={lang}
+            onTokensLow={refillTokens}
+            standard={standardStep === 'shown'}
+          />
+        )}
+        {shown.binding && standardStep === undefined && (
+          <p>
+            <button type="button" onClick={() => setStandardStep('warn')}>
+              {t('standard.show')}
+            </button>
+          </p>
+        )}
+        {standardStep === 'shown' && (
+          <p>
+            <button type="button" class="primary" onClick={() => setStandardStep(undefined)}>
+              {t('standard.back')}
+            </button>
+          </p>
+        )}
+        {shown.relation !== 'imported' && session && (
           <p>
             <button
               type="button"
@@ -459,7 +528,20 @@ function Wallet({
             </button>
           </p>
         )}
-        <button type="button" onClick={() => setShown(undefined)}>
+        {isShc(shown) && (
+          <p>
+            <button type="button" onClick={downloadCardFile}>
+              {t('pass.shcFile')}
+            </button>
+          </p>
+        )}
+        <button
+          type="button"
+          onClick={() => {
+            setStandardStep(undefined);
+            setShown(undefined);
+          }}
+        >
           {t('pass.back')}
         </button>
       </section>

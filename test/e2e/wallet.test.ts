@@ -3,12 +3,14 @@
  * binding, and the 15-second presentation QR, which the test reads back from the screen and verifies offline with
  * the codec, as a scanner would. A small HTTP server plays the authority's holder API.
  */
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import {
   base64ToBytes,
   bytesToBase64,
   hc1CoseBytes,
   readQrImage,
+  readQrSymbols,
   signDeviceBinding,
   svgToPng,
   verifyPresentation,
@@ -250,6 +252,79 @@ describe.skipIf(!haveChromium)('wallet in Chromium', () => {
     await page.getByRole('button', { name: 'Back to list' }).click();
     await page.getByRole('button', { name: '한국어' }).click();
     await shotInBothLanguages(page, 'wallet-shc');
+    await context.close();
+  });
+
+  /** The QR on screen with its version and error-correction level, read from its format information. */
+  async function screenSymbol(page: Page) {
+    const svg = await page.locator('.qr svg').evaluate((el) => el.outerHTML);
+    const [symbol] = await readQrSymbols(await svgToPng(new TextEncoder().encode(svg)));
+    return symbol;
+  }
+
+  it('shows the plain standard code only after telling the holder it can be photographed and reused', async () => {
+    const context = await browser.newContext({
+      locale: 'ko-KR',
+      viewport: { width: 390, height: 844 },
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    await page.goto(`${base}/wallet/`);
+    await page.getByLabel('휴대전화 번호 또는 이메일').fill('010-1234-5678');
+    await page.getByRole('button', { name: '인증번호 받기' }).click();
+    await page.getByLabel('인증번호 6자리').fill('123456');
+    await page.getByRole('button', { name: '로그인' }).click();
+    await expect.poll(() => page.locator('.cert-list > li').count()).toBe(2);
+    await page.getByRole('button', { name: '입장용 QR 보기' }).first().click();
+    // The default stays the device-bound presentation, at level M as docs/presentation.md says.
+    await expect.poll(() => page.locator('.qr svg').count()).toBe(1);
+    const bound = await screenSymbol(page);
+    expect(bound?.text.startsWith('GLP1:')).toBe(true);
+    expect(bound?.ecLevel).toBe('M');
+
+    await page.getByRole('button', { name: '해외용 표준 QR 보기' }).click();
+    const warning = page.getByRole('alertdialog');
+    expect(await warning.textContent()).toContain(
+      '누군가 사진을 찍으면 다른 사람이 그 사진을 다시 보여 줄 수 있습니다',
+    );
+    expect(await page.locator('.qr svg').count()).toBe(0);
+    await shotInBothLanguages(page, 'wallet-standard-warning');
+    await page.getByRole('button', { name: '취소' }).click();
+    expect((await screenSymbol(page))?.text.startsWith('GLP1:')).toBe(true);
+
+    await page.getByRole('button', { name: '해외용 표준 QR 보기' }).click();
+    await page.getByRole('button', { name: '알겠습니다. 표준 QR 보기' }).click();
+    await expect.poll(async () => (await screenSymbol(page))?.text).toBe(certificates[0]?.text);
+    const plain = await screenSymbol(page);
+    // HC1 at level Q, as the hcert specification says.
+    expect(plain?.ecLevel).toBe('Q');
+    expect(await page.locator('.pass-card').textContent()).toContain('신분증 확인이 필요합니다');
+    await shotInBothLanguages(page, 'wallet-standard-code');
+    await page.getByRole('button', { name: '입장용 QR로 돌아가기' }).click();
+    await expect.poll(async () => (await screenSymbol(page))?.text.startsWith('GLP1:')).toBe(true);
+    await page.getByRole('button', { name: '목록으로' }).click();
+
+    // A SMART Health Card: shc:/ at level L within version 22, and a .smart-health-card file saved from the phone.
+    await page.getByLabel('QR 내용 붙여넣기 (HC1: 또는 shc:/)').fill(authority.shc);
+    await page.getByRole('button', { name: '추가', exact: true }).click();
+    await expect.poll(() => page.locator('.cert-list > li').count()).toBe(3);
+    await page.locator('.cert-list > li').nth(2).getByRole('button', { name: '입장용 QR 보기' }).click();
+    await expect.poll(() => page.locator('.qr svg').count()).toBe(1);
+    const shcSymbol = await screenSymbol(page);
+    expect(shcSymbol).toMatchObject({ text: authority.shc, ecLevel: 'L' });
+    expect(shcSymbol?.version).toBeLessThanOrEqual(22);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'SMART Health Card 파일로 저장' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('greenlight.smart-health-card');
+    const saved = JSON.parse(readFileSync((await download.path()) as string, 'utf8'));
+    expect(Object.keys(saved)).toEqual(['verifiableCredential']);
+    expect(saved.verifiableCredential).toHaveLength(1);
+    expect(
+      `shc:/${[...(saved.verifiableCredential[0] as string)].map((c) => String(c.charCodeAt(0) - 45).padStart(2, '0')).join('')}`,
+    ).toBe(authority.shc);
+    await shotInBothLanguages(page, 'wallet-shc-pass');
     await context.close();
   });
 

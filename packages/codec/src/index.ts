@@ -124,12 +124,14 @@ export {
   verifyPresentation,
 } from './presentation/glp1.ts';
 export { configureSvgRasterizer, isSvg, svgToPng } from './qr/svg.ts';
-export type { QrSymbol, WasmSource } from './qr/zxing.ts';
+export type { QrEcLevel, QrProfile, QrSymbol, QrWriteOptions, WasmSource } from './qr/zxing.ts';
 export {
   configureQrReader,
   configureQrWriter,
   qrPng,
+  qrProfile,
   qrSvg,
+  qrSymbolOf,
   readQrImage,
   readQrSymbols,
 } from './qr/zxing.ts';

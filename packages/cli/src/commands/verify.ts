@@ -1,9 +1,11 @@
 /** `greenlight verify`: decides a credential's verdict offline with decide(), and prints it with every step. */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   base64ToBytes,
+  bytesToHex,
   DscTrustList,
   extractShcJws,
   GreenlightError,
@@ -15,6 +17,7 @@ import {
 } from '@greenlight/codec';
 import { configureNodeQr, dccReferenceOptions } from '@greenlight/codec/node';
 import { type BundleInForce, type Decision, type DecisionBundles, decide } from '@greenlight/rules';
+import { X509Certificate } from '@peculiar/x509';
 import type { Command } from '../main.ts';
 import { readJsonFile, UsageError } from '../support/usage.ts';
 import { isSignedBundleJson, loadPolicyInForce, refuseUnsigned, verifyBundleFile } from './rules.ts';
@@ -22,7 +25,7 @@ import { isSignedBundleJson, loadPolicyInForce, refuseUnsigned, verifyBundleFile
 export { readPublicationKeys } from './rules.ts';
 
 const USAGE = `Usage: greenlight verify <text|@file|-> [--image FILE] [--at ISO8601] [--json] [--lang en|ko]
-         EU DCC:  [--dsc BASE64_DER]... [--dsc-list FILE] [--revocation FILE] [--pub KEYS]...
+         EU DCC:  [--dsc BASE64_DER]... [--dsc-list FILE]... [--revocation FILE] [--pub KEYS]...
          SMART Health Cards:  [--shc-directory FILE]... [--jwks ISS=FILE]... [--shc-crl ISS=FILE]...
          Rules:  [--policy kr|FILE|DIR] [--venue-category NAME]
 
@@ -33,7 +36,9 @@ passes as check-id, and so does any DCC when no --revocation bundle is given.
 The format is detected: HC1: text, GLP1: presentation QR text, shc:/ QR text (chunks one per line), a compact JWS, a .smart-health-card
 file or FHIR Parameters JSON, or a PNG/JPEG/SVG image (by --image, or @file when the file is an image).
 --dsc-list takes the Gateway's JSON or a signed trust-list bundle (/v1/bundles/trust-list); the bundle's SMART
-Health Card issuers are trusted too. --revocation takes the signed revocation bundle (/v1/bundles/revocation).
+Health Card issuers are trusted too. It may be given more than once: a Gateway list of CSCAs (certificateType CSCA,
+e.g. /v1/trust/cscas) beside the DSC list (/v1/trust/dscs) makes every DSC of a country with a listed CSCA prove its
+chain: signed by that CSCA, its thumbprint and its signature field checked; a DSC that fails is refused. --revocation takes the signed revocation bundle (/v1/bundles/revocation).
 --policy takes a built-in policy name, a policy file or folder, or a signed rules bundle (/v1/bundles/rules).
 --pub gives the publication keys (PEM, JWK or the server's /.well-known/greenlight/publication-keys.json) that
 signed bundles are checked with before use; with --pub, a --dsc-list, --policy or --revocation file that is not a
@@ -99,16 +104,92 @@ export function loadShcTrust(directories: string[], jwks: string[], crls: string
   return store;
 }
 
-/** The trust list: --dsc values, and --dsc-list in the Gateway's shape or as a signed trust-list bundle (--pub). */
+interface GatewayItem {
+  der: Uint8Array;
+  country?: string;
+  kid?: string;
+  certificateType?: string;
+  thumbprint?: string;
+  signature?: string;
+}
+
+/** The items of a Gateway trust list (`{certificates:[…]}` or a bare array), with the fields the chain check uses. */
+async function gatewayItems(json: unknown, file: string): Promise<GatewayItem[]> {
+  // The codec checks the shape and decodes rawData; the other Gateway fields are read beside it.
+  const list = await DscTrustList.fromGatewayJson(json);
+  const raw = (Array.isArray(json) ? json : (json as { certificates: unknown[] }).certificates) as Record<
+    string,
+    unknown
+  >[];
+  return list.entries.map((entry, i) => {
+    const item = raw[i] ?? {};
+    const text = (key: string) => (typeof item[key] === 'string' ? (item[key] as string) : undefined);
+    const out: GatewayItem = { der: entry.der };
+    for (const key of ['country', 'kid', 'certificateType', 'thumbprint', 'signature'] as const) {
+      const value = text(key);
+      if (value !== undefined) out[key] = value;
+    }
+    if (out.thumbprint !== undefined) {
+      const actual = createHash('sha256').update(entry.der).digest('hex');
+      if (out.thumbprint.toLowerCase() !== actual)
+        throw new UsageError(
+          `${file}: entry ${i} has thumbprint ${out.thumbprint}, but its rawData hashes to ${actual}`,
+        );
+    }
+    return out;
+  });
+}
+
+/**
+ * Every DSC of a country that has a CSCA in the lists must chain to it: its X.509 signature verifies under the CSCA,
+ * and a `signature` field, when present, is an ES256 signature (r‖s) by the CSCA over the DSC's DER (Greenlight's
+ * /v1/trust/dscs). Throws UsageError naming the first DSC that does not.
+ */
+async function checkDscChains(dscs: GatewayItem[], cscas: GatewayItem[]): Promise<void> {
+  const anchors = cscas.map((item) => ({ item, cert: new X509Certificate(Uint8Array.from(item.der)) }));
+  for (const dsc of dscs) {
+    const ofCountry = anchors.filter(
+      (a) => !dsc.country || !a.item.country || a.item.country === dsc.country,
+    );
+    if (ofCountry.length === 0) continue;
+    const cert = new X509Certificate(Uint8Array.from(dsc.der));
+    let chained = false;
+    for (const anchor of ofCountry) {
+      if (!(await cert.verify({ publicKey: anchor.cert.publicKey, signatureOnly: true }))) continue;
+      if (dsc.signature !== undefined) {
+        const key = await anchor.cert.publicKey.export({ name: 'ECDSA', namedCurve: 'P-256' }, ['verify']);
+        const signed = await crypto.subtle.verify(
+          { name: 'ECDSA', hash: 'SHA-256' },
+          key,
+          Uint8Array.from(base64ToBytes(dsc.signature)),
+          Uint8Array.from(dsc.der),
+        );
+        if (!signed) continue;
+      }
+      chained = true;
+      break;
+    }
+    if (!chained)
+      throw new UsageError(
+        `the DSC ${dsc.kid ?? bytesToHex(dsc.der.subarray(0, 8))} (${dsc.country ?? 'no country'}) is not signed by a CSCA of its country in the --dsc-list files`,
+      );
+  }
+}
+
+/**
+ * The trust list: --dsc values, and --dsc-list files in the Gateway's shape (DSCs and CSCAs) or as a signed
+ * trust-list bundle (--pub).
+ */
 export async function loadTrust(
   dscs: string[],
-  dscList: string | undefined,
+  dscLists: string | string[] | undefined,
   pubs: string[] = [],
 ): Promise<{ dcc: DscTrustList; shcDirectory?: unknown; issuedAt?: string }> {
   const entries = dscs.map((b64) => ({ der: base64ToBytes(b64) }));
   let shcDirectory: unknown;
   let issuedAt: string | undefined;
-  if (dscList !== undefined) {
+  const listed: GatewayItem[] = [];
+  for (const dscList of dscLists === undefined ? [] : ([] as string[]).concat(dscLists)) {
     let json = readJsonFile(dscList, 'the trust list') as Record<string, unknown>;
     if (isSignedBundleJson(json)) {
       if (pubs.length === 0)
@@ -120,9 +201,12 @@ export async function loadTrust(
     } else if (pubs.length > 0) {
       throw new UsageError(refuseUnsigned(dscList));
     }
-    const list = await DscTrustList.fromGatewayJson(json);
-    entries.push(...list.entries.map((e) => ({ der: e.der, ...(e.country ? { country: e.country } : {}) })));
+    listed.push(...(await gatewayItems(json, dscList)));
   }
+  const cscas = listed.filter((item) => item.certificateType === 'CSCA');
+  const listedDscs = listed.filter((item) => item.certificateType !== 'CSCA');
+  if (cscas.length > 0) await checkDscChains(listedDscs, cscas);
+  entries.push(...listedDscs.map((e) => ({ der: e.der, ...(e.country ? { country: e.country } : {}) })));
   return {
     dcc: await DscTrustList.fromCertificates(entries),
     ...(shcDirectory ? { shcDirectory } : {}),
@@ -221,7 +305,7 @@ export async function verifyDecisions(
     options: {
       image: { type: 'string' },
       dsc: { type: 'string', multiple: true },
-      'dsc-list': { type: 'string' },
+      'dsc-list': { type: 'string', multiple: true },
       'shc-directory': { type: 'string', multiple: true },
       jwks: { type: 'string', multiple: true },
       'shc-crl': { type: 'string', multiple: true },

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { testdataPath } from '../../../../test/support/testdata.ts';
 import { configureNodeQr } from '../node.ts';
 import { svgToPng } from './svg.ts';
-import { qrPng, qrSvg, readQrImage, readQrSymbols } from './zxing.ts';
+import { qrPng, qrProfile, qrSvg, qrSymbolOf, readQrImage, readQrSymbols } from './zxing.ts';
 
 describe('QR images', () => {
   it('writes PNG and SVG that read back to the same text', async () => {
@@ -65,14 +65,41 @@ describe('QR symbols: version, level and first segment, read back from the modul
       ecLevel: 'Q',
       firstSegment: { mode: 'alphanumeric' },
     });
-    // 1,613 characters at level Q need version 25.
+    // 1,613 characters at level Q need version 25: only an explicit level gets there, and the limit refuses it.
     const long = `shc:/${'56'.repeat(804)}`;
-    const [big] = await readQrSymbols(await qrPng(long));
-    expect(big).toMatchObject({
-      text: long,
-      version: 25,
-      ecLevel: 'Q',
-      firstSegment: { mode: 'byte', length: 5 },
+    await expect(qrPng(long, { ecLevel: 'Q' })).rejects.toMatchObject({
+      code: 'ERR_QR_ENCODE',
+      details: { version: 25, ecLevel: 'Q', maxVersion: 22 },
     });
+    const [big] = await readQrSymbols(await qrPng(`HC1:${long.slice(5)}`));
+    expect(big).toMatchObject({ version: 25, ecLevel: 'Q' });
+  });
+});
+
+describe('QR error-correction level and version per format', () => {
+  it('writes shc:/ at L within version 22, HC1: at Q, GLP1: at M, as read back from the format information', async () => {
+    configureNodeQr();
+    const cases = [
+      // The spec's largest single-QR card: 1195 JWS characters, 2390 digits.
+      { text: `shc:/${'56'.repeat(1195)}`, ecLevel: 'L', maxVersion: 22 },
+      { text: `shc:/${'01'.repeat(300)}`, ecLevel: 'L', maxVersion: 22 },
+      { text: `HC1:${'6BF'.repeat(200)}`, ecLevel: 'Q', maxVersion: 40 },
+      { text: `GLP1:${'6BF'.repeat(200)}`, ecLevel: 'M', maxVersion: 40 },
+      { text: 'https://example.org/other', ecLevel: 'Q', maxVersion: 40 },
+    ] as const;
+    for (const { text, ecLevel, maxVersion } of cases) {
+      expect(qrProfile(text)).toMatchObject({ ecLevel, maxVersion });
+      const written = await qrSymbolOf(text);
+      const [read] = await readQrSymbols(await qrPng(text));
+      expect(read).toMatchObject({ text, ecLevel, version: written.version });
+      expect(written.ecLevel).toBe(ecLevel);
+      expect(written.version).toBeLessThanOrEqual(maxVersion);
+    }
+    expect((await qrSymbolOf(`shc:/${'56'.repeat(1195)}`)).version).toBe(22);
+  });
+
+  it('refuses an shc:/ text that needs a version above 22 even at L', async () => {
+    configureNodeQr();
+    await expect(qrSvg(`shc:/${'56'.repeat(1220)}`)).rejects.toMatchObject({ code: 'ERR_QR_ENCODE' });
   });
 });

@@ -221,26 +221,81 @@ function firstSegment(
   return undefined;
 }
 
-async function write(text: string) {
+/** QR error-correction levels (ISO/IEC 18004, 6.5.1): about 7, 15, 25 and 30 % of the codewords restorable. */
+export type QrEcLevel = 'L' | 'M' | 'Q' | 'H';
+
+/** How one format's text is written as a QR code: its error-correction level and the largest version allowed. */
+export interface QrProfile {
+  format: 'shc' | 'hc1' | 'presentation' | 'other';
+  ecLevel: QrEcLevel;
+  /** The largest QR version (1 to 40) the format allows; a longer text is refused rather than drawn larger. */
+  maxVersion: number;
+}
+
+/**
+ * The QR profile of a text, by its prefix:
+ * - `shc:/`: level L, at most version 22 (SMART Health Cards spec, "Health Cards as QR Codes": a JWS of up to 1195
+ *   characters fits version 22 at L);
+ * - `HC1:`: level Q (eHN "Electronic Health Certificates" technical specification, its 2D barcode section);
+ * - `GLP1:`: level M, Greenlight's presentation QR (docs/presentation.md);
+ * - anything else: level Q.
+ */
+export function qrProfile(text: string): QrProfile {
+  if (/^shc:\//i.test(text)) return { format: 'shc', ecLevel: 'L', maxVersion: 22 };
+  if (text.startsWith('HC1:')) return { format: 'hc1', ecLevel: 'Q', maxVersion: 40 };
+  if (text.startsWith('GLP1:')) return { format: 'presentation', ecLevel: 'M', maxVersion: 40 };
+  return { format: 'other', ecLevel: 'Q', maxVersion: 40 };
+}
+
+export interface QrWriteOptions {
+  /** Overrides the level of the text's profile (`qrProfile`); the profile's version limit still applies. */
+  ecLevel?: QrEcLevel;
+}
+
+async function write(text: string, options: QrWriteOptions = {}) {
   if (!writerReady)
     throw new GreenlightError('qr', 'ERR_QR_NOT_CONFIGURED', 'configureQrWriter() was not called');
   await writerReady;
-  const result = await writeBarcode(text, { format: 'QRCode', ecLevel: 'Q', scale: 4 });
+  const profile = qrProfile(text);
+  const ecLevel = options.ecLevel ?? profile.ecLevel;
+  const result = await writeBarcode(text, { format: 'QRCode', ecLevel, scale: 4 });
   if (result.error) throw new GreenlightError('qr', 'ERR_QR_ENCODE', `cannot encode QR: ${result.error}`);
-  return result;
+  // The symbol is the module matrix without quiet zone: 17 + 4 × version modules a side.
+  const version = (result.symbol.width - 17) / 4;
+  if (version > profile.maxVersion)
+    throw new GreenlightError(
+      'qr',
+      'ERR_QR_ENCODE',
+      `the text needs QR version ${version} at level ${ecLevel}; a ${profile.format} QR may be at most version ${profile.maxVersion}`,
+      { details: { version, ecLevel, maxVersion: profile.maxVersion } },
+    );
+  return { result, version, ecLevel };
 }
 
-export async function qrPng(text: string): Promise<Uint8Array> {
-  const result = await write(text);
+/** The version and level a text is written at (`qrPng`, `qrSvg`), without drawing an image for the caller. */
+export async function qrSymbolOf(
+  text: string,
+  options: QrWriteOptions = {},
+): Promise<{ version: number; ecLevel: QrEcLevel }> {
+  const { version, ecLevel } = await write(text, options);
+  return { version, ecLevel };
+}
+
+/**
+ * A PNG QR code of the text at its format's level (`qrProfile`). Throws ERR_QR_ENCODE when the text does not fit,
+ * or needs a version above its format's limit.
+ */
+export async function qrPng(text: string, options: QrWriteOptions = {}): Promise<Uint8Array> {
+  const { result } = await write(text, options);
   return new Uint8Array(await result.image!.arrayBuffer());
 }
 
 /**
- * An SVG QR code that scales to whatever box it is put in: zxing writes fixed `width`/`height` only, which a
+ * An SVG QR code (level and version limit as `qrPng`) that scales to whatever box it is put in: zxing writes fixed `width`/`height` only, which a
  * narrower container crops, so a `viewBox` of the same size is added.
  */
-export async function qrSvg(text: string): Promise<string> {
-  return (await write(text)).svg.replace(
+export async function qrSvg(text: string, options: QrWriteOptions = {}): Promise<string> {
+  return (await write(text, options)).result.svg.replace(
     /<svg width="(\d+)" height="(\d+)"/,
     (open, width: string, height: string) => `${open} viewBox="0 0 ${width} ${height}"`,
   );

@@ -441,10 +441,20 @@ describe('near-misses are warnings, unusable revocation data fails closed', () =
     ).toEqual(['WARN_SHC_QR_SEGMENTS']);
     expect(await codes([{ text, version: 18, ecLevel: 'L' }])).toEqual([]);
     configureNodeQr();
-    // The writer picks version 25 at level Q for this card: read from the image, it is above the limit.
-    const fromImage = await readQrSymbols(await qrPng(text));
+    // Drawn as if it were HC1 text (level Q), the same digits need version 25: read from the image, above the limit.
+    const fromImage = await readQrSymbols(await qrPng(`HC1:${text.slice(5)}`));
     expect(fromImage[0]?.version).toBeGreaterThan(22);
-    expect(await codes(fromImage)).toEqual(['WARN_SHC_QR_VERSION']);
+    const drawnAsHc1 = fromImage.map((symbol) => ({
+      text,
+      version: symbol.version,
+      ecLevel: symbol.ecLevel,
+    }));
+    expect(await codes(drawnAsHc1)).toEqual(['WARN_SHC_QR_VERSION']);
+    // The writer's own shc:/ QR of this card, at level L, is within the limit and gives no warning.
+    const own = await readQrSymbols(await qrPng(text));
+    expect(own[0]).toMatchObject({ ecLevel: 'L' });
+    expect(own[0]?.version).toBeLessThanOrEqual(22);
+    expect(await codes(own)).toEqual([]);
     expect(shcQrSymbolWarnings(await readQrSymbols(await qrPng('shc:/56'))).map((w) => w.code)).toEqual([
       'WARN_SHC_QR_SEGMENTS',
     ]);

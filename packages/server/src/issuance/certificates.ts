@@ -66,9 +66,8 @@ const opaqueInput = (personId: string, generation: number) =>
   generation === 0 ? personId : `${personId}:g${generation}`;
 
 /**
- * A UVCI (`URN:UVCI:01:KR:…#c`): opaque, stable for one person, dose and certificate generation (≥ 0), with the
- * Luhn mod-36 check character the EU guidelines recommend. It identifies the certificate in revocation lists,
- * never the person.
+ * A UVCI (`URN:UVCI:01:KR:…#c`): opaque, stable for one person, dose and certificate generation (≥ 0), ending in
+ * the check character of `uvciCheckCharacter`. It identifies the certificate in revocation lists, never the person.
  */
 export function uvci(personId: string, dose: number, country = 'KR', generation = 0): string {
   const opaque = createHash('sha256')
@@ -77,22 +76,35 @@ export function uvci(personId: string, dose: number, country = 'KR', generation 
     .slice(0, 20)
     .toUpperCase();
   const body = `URN:UVCI:01:${country}:${opaque}`;
-  return `${body}#${luhnMod36(body.slice('URN:UVCI:'.length))}`;
+  return `${body}#${uvciCheckCharacter(body)}`;
 }
 
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/**
+ * The 38 characters of a UVCI, in the code-point order of the EU reference check character: `A`–`Z` are 0–25,
+ * `0`–`9` are 26–35, `/` is 36 and `:` is 37.
+ */
+const UVCI_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/:';
 
-function luhnMod36(input: string): string {
-  const chars = input.replace(/[^0-9A-Z]/g, '');
+/**
+ * The check character of a UVCI: Luhn mod N with N = 38 (eHealth Network, "Guidelines on verifiable vaccination
+ * certificates – basic interoperability elements", UVCI annex; eu-dcc-schema issue 45) over the whole UVCI before
+ * `#`, the `URN:UVCI:` prefix included, upper-cased.
+ * Throws a RangeError on a character outside `A–Z 0–9 / :` (such a UVCI cannot carry this check character).
+ */
+export function uvciCheckCharacter(uvciWithoutCheck: string): string {
+  const input = uvciWithoutCheck.toUpperCase();
+  const n = UVCI_ALPHABET.length;
   let factor = 2;
   let sum = 0;
-  for (let i = chars.length - 1; i >= 0; i--) {
-    let addend = factor * ALPHABET.indexOf(chars[i] as string);
+  for (let i = input.length - 1; i >= 0; i--) {
+    const codePoint = UVCI_ALPHABET.indexOf(input[i] as string);
+    if (codePoint < 0)
+      throw new RangeError(`${JSON.stringify(input[i])} is not a UVCI character (A-Z 0-9 / :)`);
+    const addend = factor * codePoint;
+    sum += Math.floor(addend / n) + (addend % n);
     factor = factor === 2 ? 1 : 2;
-    addend = Math.floor(addend / 36) + (addend % 36);
-    sum += addend;
   }
-  return ALPHABET[(36 - (sum % 36)) % 36] as string;
+  return UVCI_ALPHABET[(n - (sum % n)) % n] as string;
 }
 
 /** The HCERT of the latest dose (the DCC carries one event), at certificate `generation` (its UVCI). */

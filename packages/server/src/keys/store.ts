@@ -33,6 +33,11 @@ export interface KeyRecord {
   publishAt: Date;
   signFrom: Date;
   retiredAt: Date | null;
+  /**
+   * CSCA and DSC only: the Gateway trust-list `signature`, an ES256 signature (IEEE P1363 r‖s) by the CSCA over
+   * the certificate's DER; `null` for other kinds.
+   */
+  trustSignature: Uint8Array | null;
 }
 
 export interface DscSigner {
@@ -77,6 +82,7 @@ interface KeyRow {
   publish_at: Date;
   sign_from: Date;
   retired_at: Date | null;
+  trust_signature: Uint8Array | null;
 }
 
 function toRecord(row: KeyRow): KeyRecord {
@@ -92,6 +98,7 @@ function toRecord(row: KeyRow): KeyRecord {
     publishAt: new Date(row.publish_at),
     signFrom: new Date(row.sign_from),
     retiredAt: row.retired_at ? new Date(row.retired_at) : null,
+    trustSignature: row.trust_signature ? new Uint8Array(row.trust_signature) : null,
   };
 }
 
@@ -102,7 +109,7 @@ async function publicJwk(key: CryptoKey): Promise<Record<string, unknown>> {
 }
 
 const COLUMNS =
-  'id, kind, kid, country, certificate, public_jwk, private_key, not_before, not_after, publish_at, sign_from, retired_at';
+  'id, kind, kid, country, certificate, public_jwk, private_key, not_before, not_after, publish_at, sign_from, retired_at, trust_signature';
 
 export class KeyStore {
   private readonly secret: string;
@@ -130,7 +137,24 @@ export class KeyStore {
     if ((await this.list('csca')).length === 0) created.push(await this.createCsca());
     if ((await this.list('dsc')).length === 0) created.push(await this.rotate('dsc', { leadHours: 0 }));
     if ((await this.list('shc')).length === 0) created.push(await this.rotate('shc', { leadHours: 0 }));
+    await this.signTrustEntries();
     return created;
+  }
+
+  /**
+   * Gives every CSCA and DSC without one its Gateway trust-list `signature` (keys made before migration 150), signed
+   * by the CSCA in force.
+   */
+  async signTrustEntries(): Promise<void> {
+    const { rows } = await this.db.query<{ id: string; certificate: Uint8Array }>(
+      "SELECT id, certificate FROM keys WHERE kind IN ('csca', 'dsc') AND trust_signature IS NULL AND certificate IS NOT NULL",
+    );
+    if (rows.length === 0) return;
+    const csca = await this.csca();
+    for (const row of rows) {
+      const signature = await trustSignature(csca.privateKey, new Uint8Array(row.certificate));
+      await this.db.query('UPDATE keys SET trust_signature = $2 WHERE id = $1', [row.id, signature]);
+    }
   }
 
   /**
@@ -180,6 +204,7 @@ export class KeyStore {
     return this.insert({
       id,
       kind,
+      trustSignature: await trustSignature(csca.privateKey, der),
       kid: bytesToBase64(await computeKid(der)),
       certificate: der,
       publicJwk: await publicJwk(pair.publicKey),
@@ -278,6 +303,7 @@ export class KeyStore {
     return this.insert({
       id,
       kind: 'csca',
+      trustSignature: await trustSignature(keys.privateKey, der),
       kid: bytesToBase64(await computeKid(der)),
       certificate: der,
       publicJwk: await publicJwk(keys.publicKey),
@@ -302,12 +328,13 @@ export class KeyStore {
     publishAt: Date;
     signFrom: Date;
     parentId: string | null;
+    trustSignature?: Uint8Array;
   }): Promise<KeyRecord> {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<KeyRow>(
         `INSERT INTO keys (id, kind, kid, country, certificate, public_jwk, private_key, parent_id,
-           not_before, not_after, publish_at, sign_from)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
+           not_before, not_after, publish_at, sign_from, trust_signature)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${COLUMNS}`,
         [
           key.id,
           key.kind,
@@ -321,6 +348,7 @@ export class KeyStore {
           key.notAfter,
           key.publishAt,
           key.signFrom,
+          key.trustSignature ?? null,
         ],
       );
       await writeAudit(tx, {
@@ -350,8 +378,15 @@ export async function publicationKeys(db: Db): Promise<{ keys: Record<string, un
   return { keys: rows.map((r) => ({ ...r.public_jwk, kid: r.kid, use: 'sig', alg: 'ES256' })) };
 }
 
+/** The Gateway trust-list `signature` of a certificate: ES256 (r‖s) by the CSCA key over its DER. */
+async function trustSignature(cscaPrivateKey: CryptoKey, der: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(
+    await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, cscaPrivateKey, Uint8Array.from(der)),
+  );
+}
+
 /** Keys in the published lists at `at` (DSC trust list, SHC JWKS): published, not expired, not retired. */
-export async function publishedKeys(db: Db, kind: 'dsc' | 'shc', at: Date): Promise<KeyRecord[]> {
+export async function publishedKeys(db: Db, kind: 'csca' | 'dsc' | 'shc', at: Date): Promise<KeyRecord[]> {
   return (await listKeys(db, kind)).filter((key) => isPublished(key, at));
 }
 

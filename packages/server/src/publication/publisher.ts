@@ -11,10 +11,7 @@ import {
   buildRevocationPartition,
   bundleDigest,
   bytesToBase64,
-  crlDocument,
-  jwksDocument,
   type RevocationContent,
-  type ShcJwk,
   signBundle,
   type TrustListContent,
 } from '@greenlight/codec';
@@ -22,6 +19,7 @@ import { krPolicy } from '@greenlight/rules';
 import type { Db } from '../db/types.ts';
 import { ServerError } from '../errors.ts';
 import { type KeyStore, publishedKeys } from '../keys/store.ts';
+import { shcKeyStates } from './shc-crl.ts';
 
 export interface PublishedBundle {
   kind: BundleKind;
@@ -42,12 +40,7 @@ export interface PublisherOptions {
 
 async function trustListContent(db: Db, options: PublisherOptions, now: Date): Promise<TrustListContent> {
   const dscs = await publishedKeys(db, 'dsc', now);
-  const shcKeys = await publishedKeys(db, 'shc', now);
-  const { rows: revoked } = await db.query<{ reference: string; key_id: string; revoked_at: Date }>(
-    "SELECT reference, key_id, revoked_at FROM revocations WHERE kind = 'shc' AND reference IS NOT NULL",
-  );
-  const crlVersion = revoked.length + 1;
-  const jwks = jwksDocument(shcKeys.map((k) => ({ ...(k.publicJwk as ShcJwk), kid: k.kid, crlVersion })));
+  const shcKeys = await shcKeyStates(db, now);
   return {
     certificates: dscs.map((k) => ({
       kid: k.kid,
@@ -59,14 +52,8 @@ async function trustListContent(db: Db, options: PublisherOptions, now: Date): P
       issuerInfo: [
         {
           issuer: { iss: options.shcIssuer, name: options.shcIssuerName ?? 'Greenlight' },
-          keys: jwks.keys,
-          crls: shcKeys.map((k) =>
-            crlDocument(
-              k.kid,
-              crlVersion,
-              revoked.filter((r) => r.key_id === k.id).map((r) => ({ rid: r.reference })),
-            ),
-          ),
+          keys: shcKeys.map((state) => state.jwk),
+          crls: shcKeys.map((state) => state.crl),
         },
       ],
     },

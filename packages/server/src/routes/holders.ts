@@ -5,7 +5,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { deviceLabelOf, listHolderSessions, revokeHolderSession } from '../auth/holders.ts';
-import { certificatesOfSession, holderName, holderPassPdf } from '../holders/certificates.ts';
+import { ServerError } from '../errors.ts';
+import { certificatesOf, certificatesOfSession, holderName, holderPassPdf } from '../holders/certificates.ts';
 import { registerDevice } from '../holders/devices.ts';
 import { OtpLogin, type OtpSettings } from '../holders/otp.ts';
 import type { KeyStore } from '../keys/store.ts';
@@ -241,8 +242,9 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       preHandler: holder,
       schema: {
         tags: ['holders'],
-        summary: 'The printable paper pass of one of the holder’s (or family’s) DCCs',
-        params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}:dcc$' }) }),
+        summary:
+          'The printable paper pass of one of the holder’s (or family’s) certificates: an EU DCC (HC1: QR) or a SMART Health Card (shc:/ QR)',
+        params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}:(dcc|shc)$' }) }),
         response: { 401: errorResponse('ERR_UNAUTHORIZED'), 404: errorResponse('ERR_NOT_FOUND') },
       },
     },
@@ -251,6 +253,31 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       reply.header('Cache-Control', 'private, no-store');
       reply.header('Content-Disposition', 'attachment; filename="greenlight-pass.pdf"');
       return reply.type('application/pdf').send(Buffer.from(pdf));
+    },
+  );
+
+  app.get(
+    '/v1/me/certificates/:id/card.smart-health-card',
+    {
+      preHandler: holder,
+      schema: {
+        tags: ['holders'],
+        summary:
+          'One of the holder’s (or family’s) SMART Health Cards as a .smart-health-card file (application/smart-health-card, {"verifiableCredential":[jws]})',
+        params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}:shc$' }) }),
+        response: { 401: errorResponse('ERR_UNAUTHORIZED'), 404: errorResponse('ERR_NOT_FOUND') },
+      },
+    },
+    async (request, reply) => {
+      const card = (await certificatesOf(app.db, request.holder.personId)).find(
+        (row) => `${row.person_id}:${row.kind}` === request.params.id,
+      );
+      if (!card) throw new ServerError('ERR_NOT_FOUND', 'no such certificate of yours');
+      reply.header('Cache-Control', 'private, no-store');
+      reply.header('Content-Disposition', 'attachment; filename="greenlight.smart-health-card"');
+      return reply
+        .type('application/smart-health-card')
+        .send(JSON.stringify({ verifiableCredential: [card.payload] }));
     },
   );
 

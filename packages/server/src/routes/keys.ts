@@ -1,18 +1,35 @@
-/** The public side of the key store: the published DSCs (Gateway shape) and the SHC issuer's JWKS. */
+/**
+ * The public side of the key store: the published CSCA and DSCs (DCC Gateway trust-list items), and the SMART
+ * Health Card issuer's JWKS and CRLs (served with CORS, as the SHC spec requires of an issuer).
+ */
+import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { bytesToBase64 } from '@greenlight/codec';
 import { type Static, Type } from 'typebox';
-import { publishedKeys } from '../keys/store.ts';
+import { ServerError } from '../errors.ts';
+import { type KeyRecord, publishedKeys } from '../keys/store.ts';
+import { shcCrl, shcJwks } from '../publication/shc-crl.ts';
 import { errorResponse } from './schemas.ts';
 
-const DscEntry = Type.Object({
-  kid: Type.String(),
-  country: Type.String(),
-  rawData: Type.String({ description: 'base64 DER of the DSC' }),
-  signFrom: Type.String({ format: 'date-time' }),
-  notAfter: Type.String({ format: 'date-time' }),
+/** One item of the DCC Gateway's `/trustList` (its `TrustListItem`), plus Greenlight's own dates. */
+const TrustListItem = Type.Object({
+  kid: Type.String({ description: 'base64 of the first 8 bytes of SHA-256 of the certificate DER' }),
+  timestamp: Type.String({ format: 'date-time', description: 'when the certificate was published' }),
+  country: Type.String({ description: 'ISO 3166-1 alpha-2' }),
+  certificateType: Type.Union([Type.Literal('DSC'), Type.Literal('CSCA')]),
+  thumbprint: Type.String({ description: 'hex SHA-256 of the certificate DER' }),
+  signature: Type.String({
+    description:
+      'base64 ES256 signature (r‖s) by the CSCA over the certificate DER; the Gateway puts its uploader’s signature here',
+  }),
+  rawData: Type.String({ description: 'base64 DER of the certificate' }),
+  signFrom: Type.String({ format: 'date-time', description: 'first use for signing (Greenlight)' }),
+  notAfter: Type.String({ format: 'date-time', description: 'end of validity (Greenlight)' }),
 });
 
+const TrustList = Type.Object({ certificates: Type.Array(TrustListItem) });
+
+/** An SHC issuer key as the SMART Health Cards spec publishes it ("Determining keys associated with an issuer"). */
 const Jwk = Type.Object({
   kty: Type.String(),
   crv: Type.String(),
@@ -21,7 +38,33 @@ const Jwk = Type.Object({
   kid: Type.String(),
   use: Type.String(),
   alg: Type.String(),
+  crlVersion: Type.Optional(
+    Type.Integer({ minimum: 1, description: 'the ctr of the key’s current CRL (SHC spec, "Revocation")' }),
+  ),
+  x5c: Type.Optional(Type.Array(Type.String(), { description: 'base64 DER chain, leaf first' })),
 });
+
+const Crl = Type.Object({
+  kid: Type.String(),
+  method: Type.Literal('rid'),
+  ctr: Type.Integer({ minimum: 1 }),
+  rids: Type.Array(Type.String()),
+});
+
+function trustListItem(key: KeyRecord, type: 'DSC' | 'CSCA'): Static<typeof TrustListItem> {
+  const der = key.certificate as Uint8Array;
+  return {
+    kid: key.kid,
+    timestamp: key.publishAt.toISOString(),
+    country: key.country,
+    certificateType: type,
+    thumbprint: createHash('sha256').update(der).digest('hex'),
+    signature: key.trustSignature ? bytesToBase64(key.trustSignature) : '',
+    rawData: bytesToBase64(der),
+    signFrom: key.signFrom.toISOString(),
+    notAfter: key.notAfter.toISOString(),
+  };
+}
 
 export const keyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -30,25 +73,27 @@ export const keyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['keys'],
         summary:
-          'Published DSCs, in the DCC Gateway trust-list shape (unsigned; the signed one is /v1/bundles/trust-list)',
-        response: {
-          200: Type.Object({ certificates: Type.Array(DscEntry) }),
-          503: errorResponse('ERR_DB_UNAVAILABLE'),
-        },
+          'Published DSCs as DCC Gateway trust-list items (unsigned; the signed one is /v1/bundles/trust-list)',
+        response: { 200: TrustList, 503: errorResponse('ERR_DB_UNAVAILABLE') },
       },
     },
-    async () => {
-      const keys = await publishedKeys(app.db, 'dsc', app.now());
-      return {
-        certificates: keys.map((key) => ({
-          kid: key.kid,
-          country: key.country,
-          rawData: bytesToBase64(key.certificate as Uint8Array),
-          signFrom: key.signFrom.toISOString(),
-          notAfter: key.notAfter.toISOString(),
-        })),
-      };
+    async () => ({
+      certificates: (await publishedKeys(app.db, 'dsc', app.now())).map((key) => trustListItem(key, 'DSC')),
+    }),
+  );
+
+  app.get(
+    '/v1/trust/cscas',
+    {
+      schema: {
+        tags: ['keys'],
+        summary: 'The CSCA that signs the DSCs, as DCC Gateway trust-list items, to check the DSC chain',
+        response: { 200: TrustList, 503: errorResponse('ERR_DB_UNAVAILABLE') },
+      },
     },
+    async () => ({
+      certificates: (await publishedKeys(app.db, 'csca', app.now())).map((key) => trustListItem(key, 'CSCA')),
+    }),
   );
 
   app.get(
@@ -56,14 +101,35 @@ export const keyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['keys'],
-        summary: 'The SMART Health Card issuer keys',
+        summary: 'The SMART Health Card issuer keys, each with the crlVersion of its CRL (CORS: any origin)',
         response: { 200: Type.Object({ keys: Type.Array(Jwk) }), 503: errorResponse('ERR_DB_UNAVAILABLE') },
       },
     },
     async (_request, reply) => {
-      const keys = await publishedKeys(app.db, 'shc', app.now());
+      const jwks = await shcJwks(app.db, app.now());
+      reply.header('Access-Control-Allow-Origin', '*');
       reply.header('Cache-Control', 'public, max-age=300');
-      return { keys: keys.map((key) => key.publicJwk as unknown as Static<typeof Jwk>) };
+      return jwks as { keys: Static<typeof Jwk>[] };
+    },
+  );
+
+  app.get(
+    '/.well-known/crl/:file',
+    {
+      schema: {
+        tags: ['keys'],
+        summary: 'The current CRL of one SHC issuer key, /.well-known/crl/<kid>.json (CORS: any origin)',
+        params: Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9_-]{1,128}\\.json$' }) }),
+        response: { 200: Crl, 404: errorResponse('ERR_NOT_FOUND'), 503: errorResponse('ERR_DB_UNAVAILABLE') },
+      },
+    },
+    async (request, reply) => {
+      const kid = request.params.file.slice(0, -'.json'.length);
+      const crl = await shcCrl(app.db, kid, app.now());
+      reply.header('Access-Control-Allow-Origin', '*');
+      if (!crl) throw new ServerError('ERR_NOT_FOUND', `no published SHC key has the kid ${kid}`);
+      reply.header('Cache-Control', 'public, max-age=300');
+      return crl as Static<typeof Crl>;
     },
   );
 };
