@@ -165,14 +165,12 @@ function PresentationQr({
   db,
   cert,
   t,
-  lang,
   onTokensLow,
   standard = false,
 }: {
   db: AppDb;
   cert: WalletCert;
   t: T;
-  lang: Lang;
   /** Called when today's tokens run low (or out): the wallet fetches a fresh batch if it is online. */
   onTokensLow?: () => void;
   standard?: boolean;
@@ -495,7 +493,6 @@ function Wallet({
             db={db}
             cert={shown}
             t={t}
-            lang={lang}
             onTokensLow={refillTokens}
             standard={standardStep === 'shown'}
           />
