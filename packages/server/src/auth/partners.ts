@@ -47,6 +47,18 @@ const sign = (secret: string, body: string) =>
   createHmac('sha256', secret).update(`partner:${body}`).digest('base64url');
 
 /**
+ * A client id or secret from HTTP Basic, form-urlencoded before base64 (RFC 6749 §2.3.1); a malformed
+ * percent-escape is a wrong credential (ERR_INVALID_CLIENT), not a crash.
+ */
+export function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new ServerError('ERR_INVALID_CLIENT', 'the HTTP Basic credentials hold a malformed percent-escape');
+  }
+}
+
+/**
  * The client credentials grant: the credentials come from the body or from HTTP Basic (which wins).
  * Returns the access token; throws ERR_INVALID_CLIENT (401).
  */
@@ -61,8 +73,8 @@ export async function issuePartnerToken(
   const basic = grant.authorization?.match(/^Basic (.+)$/)?.[1];
   if (basic) {
     const [id, password] = Buffer.from(basic, 'base64').toString('utf8').split(':');
-    clientId = decodeURIComponent(id ?? '');
-    clientSecret = decodeURIComponent(password ?? '');
+    clientId = percentDecoded(id ?? '');
+    clientSecret = percentDecoded(password ?? '');
   }
   if (!clientId || !clientSecret) throw new ServerError('ERR_INVALID_CLIENT');
   const { rows } = await db.query<{ id: string; secret_hash: string }>(

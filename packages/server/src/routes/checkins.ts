@@ -8,7 +8,7 @@ import { NatsSink, type NatsSinkOptions } from '../checkins/nats.ts';
 import { PartitionKeeper, startRetention } from '../checkins/partitions.ts';
 import type { CheckinSink } from '../checkins/sink.ts';
 import { venueExists } from '../venues/directory.ts';
-import { errorResponse } from './schemas.ts';
+import { errorResponse, FullDate, Uuid } from './schemas.ts';
 
 export interface CheckinConfig {
   /** Scale-out mode: publish to JetStream at this URL (NATS_URL); direct mode when absent. */
@@ -38,9 +38,9 @@ const CheckinResult = Type.Object({
 });
 
 const CountsQuery = Type.Object({
-  venueId: Type.String({ format: 'uuid' }),
-  from: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
-  to: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+  venueId: Uuid(),
+  from: FullDate(),
+  to: FullDate(),
 });
 
 export const checkinRoutes: FastifyPluginAsyncTypebox<CheckinRouteOptions> = async (app, options) => {

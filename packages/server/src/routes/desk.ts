@@ -8,9 +8,7 @@ import { issueSticker, printPass } from '../desk/paper.ts';
 import { revokeCertificate } from '../desk/revocation.ts';
 import { searchRegistry } from '../desk/search.ts';
 import { outageLog } from '../outages/log.ts';
-import { errorResponse } from './schemas.ts';
-
-const Uuid = Type.String({ format: 'uuid' });
+import { CertificateId, errorResponse, Reason, Uuid } from './schemas.ts';
 
 export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const staff = app.authenticate.staff(['staff']);
@@ -58,7 +56,7 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['desk'],
         summary:
           "A person's printable paper pass (staff); refused when decide() finds the certificate revoked or expired",
-        params: Type.Object({ id: Uuid }),
+        params: Type.Object({ id: Uuid() }),
         response: {
           401: errorResponse('ERR_STAFF_UNAUTHORIZED'),
           404: errorResponse('ERR_NOT_FOUND'),
@@ -84,7 +82,7 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['desk'],
         summary: 'Records that a vaccination sticker was put on the person’s ID card (staff)',
-        params: Type.Object({ id: Uuid }),
+        params: Type.Object({ id: Uuid() }),
         response: {
           201: Type.Object({ id: Type.String(), issuedAt: Type.String() }),
           401: errorResponse('ERR_STAFF_UNAUTHORIZED'),
@@ -137,8 +135,8 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['desk'],
         summary:
           "Revokes a person's certificate in every form (DCC by UCI, SHC by rid): in the next revocation bundle and CRL (staff)",
-        params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}:(dcc|shc)$' }) }),
-        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }),
+        params: Type.Object({ id: CertificateId(['dcc', 'shc']) }),
+        body: Type.Object({ reason: Reason(3, 500) }),
         response: {
           200: Type.Object({
             revoked: Type.Literal(true),

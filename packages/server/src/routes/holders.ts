@@ -10,7 +10,7 @@ import { OtpLogin, type OtpSettings } from '../holders/otp.ts';
 import type { KeyStore } from '../keys/store.ts';
 import { setConsent } from '../partners/consent.ts';
 import { type CheckinTokens, holderTokens } from '../tokens/index.ts';
-import { errorResponse } from './schemas.ts';
+import { CertificateId, errorResponse } from './schemas.ts';
 
 export interface HolderRoutesOptions extends OtpSettings {
   keys: KeyStore;
@@ -145,7 +145,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       schema: {
         tags: ['holders'],
         summary: 'The printable paper pass of one of the holder’s (or family’s) DCCs',
-        params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}:dcc$' }) }),
+        params: Type.Object({ id: CertificateId(['dcc']) }),
         response: { 401: errorResponse('ERR_UNAUTHORIZED'), 404: errorResponse('ERR_NOT_FOUND') },
       },
     },

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { investigate } from '../investigations/investigate.ts';
 import type { CheckinTokens } from '../tokens/tokens.ts';
-import { errorResponse } from './schemas.ts';
+import { DateTime, errorResponse, Reason, Uuid } from './schemas.ts';
 
 export interface InvestigationRouteOptions {
   /** Opens the check-in tokens: built once from `config.checkinTokenSecret`. */
@@ -22,10 +22,10 @@ export const investigationRoutes: FastifyPluginAsyncTypebox<InvestigationRouteOp
         tags: ['investigations'],
         summary: 'Contact list of one venue and time window (investigators; audited)',
         body: Type.Object({
-          venueId: Type.String({ format: 'uuid' }),
-          from: Type.String({ format: 'date-time' }),
-          to: Type.String({ format: 'date-time' }),
-          reason: Type.String({ minLength: 10, maxLength: 500 }),
+          venueId: Uuid(),
+          from: DateTime(),
+          to: DateTime(),
+          reason: Reason(10, 500),
         }),
         response: {
           200: Type.Object({

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ServerError } from '../errors.ts';
 import { OutageProbe, outagesAt, recordOutage } from '../outages/log.ts';
-import { errorResponse } from './schemas.ts';
+import { DateTime, errorResponse, Reason } from './schemas.ts';
 
 export interface OutageConfig {
   /** Probe interval in ms; 0 turns the probe off (default 5,000). */
@@ -44,7 +44,7 @@ export const outageRoutes: FastifyPluginAsyncTypebox<OutageRouteOptions> = async
       schema: {
         tags: ['outages'],
         summary: 'Was the pass system degraded at a given moment?',
-        querystring: Type.Object({ at: Type.String({ format: 'date-time' }) }),
+        querystring: Type.Object({ at: DateTime() }),
         response: {
           200: Type.Object({ at: Type.String(), degraded: Type.Boolean(), outages: Type.Array(OutageBody) }),
           400: errorResponse('ERR_VALIDATION'),
@@ -67,9 +67,9 @@ export const outageRoutes: FastifyPluginAsyncTypebox<OutageRouteOptions> = async
         tags: ['outages'],
         summary: 'Declare an outage (staff)',
         body: Type.Object({
-          startedAt: Type.String({ format: 'date-time' }),
-          endedAt: Type.Optional(Type.String({ format: 'date-time' })),
-          reason: Type.String({ minLength: 3, maxLength: 500 }),
+          startedAt: DateTime(),
+          endedAt: Type.Optional(DateTime()),
+          reason: Reason(3, 500),
         }),
         response: {
           201: Type.Object({ id: Type.String() }),

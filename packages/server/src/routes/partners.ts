@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { issuePartnerToken } from '../auth/partners.ts';
 import { partnerFetch } from '../partners/certificates.ts';
-import { errorResponse } from './schemas.ts';
+import { errorResponse, Uuid } from './schemas.ts';
 
 export interface PartnerRoutesOptions {
   /** Signs the access tokens (HMAC): the server's key secret. */
@@ -59,7 +59,7 @@ export const partnerRoutes: FastifyPluginAsyncTypebox<PartnerRoutesOptions> = as
       schema: {
         tags: ['partners'],
         summary: "A consenting holder's stored certificates, for a partner app (audited)",
-        params: Type.Object({ personId: Type.String({ format: 'uuid' }) }),
+        params: Type.Object({ personId: Uuid() }),
         response: {
           200: Type.Object({
             certificates: Type.Array(Type.Object({ kind: Type.String(), text: Type.String() })),

@@ -15,3 +15,36 @@ export const ErrorBody = Type.Object(
 );
 
 export const errorResponse = (description: string) => ({ ...Type.Ref('ErrorBody'), description });
+
+/** A UUID in its canonical text form (RFC 9562 §4). Not `format: 'uuid'` alone, which also admits `urn:uuid:…`. */
+export const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+export const Uuid = (options: { description?: string } = {}) =>
+  Type.String({ format: 'uuid', pattern: `^${UUID_PATTERN}$`, ...options });
+
+/** `<personId>:dcc` or `<personId>:shc` (the kinds a route takes). */
+export const CertificateId = (kinds: readonly ('dcc' | 'shc')[]) =>
+  Type.String({
+    pattern: `^${UUID_PATTERN}:(${kinds.join('|')})$`,
+    description: `<personId>:${kinds.join(' or ')}`,
+  });
+
+/** The years a moment of this system can fall in: PostgreSQL and PGlite read them alike, and none is absurd. */
+const SANE_YEAR = '(19[7-9][0-9]|20[0-9][0-9])';
+
+/** An RFC 3339 date-time with its offset (§5.6), in the years 1970 to 2099. */
+export const DateTime = (options: { description?: string } = {}) =>
+  Type.String({ format: 'date-time', pattern: `^${SANE_YEAR}-`, maxLength: 40, ...options });
+
+/** An RFC 3339 full-date (§5.6), in the years 1970 to 2099. */
+export const FullDate = (options: { description?: string } = {}) =>
+  Type.String({ format: 'date', pattern: `^${SANE_YEAR}-[0-9]{2}-[0-9]{2}$`, ...options });
+
+/** Free text a person writes (a reason): at least `minLength` characters that are not white space. */
+export const Reason = (minLength: number, maxLength: number) =>
+  Type.String({
+    minLength,
+    maxLength,
+    pattern: `^(?:\\s*\\S){${minLength}}`,
+    description: `at least ${minLength} characters other than spaces, at most ${maxLength} in all`,
+  });
