@@ -82,7 +82,9 @@ type ResponseSchemas = Record<string, unknown>;
 
 /** The error answers any operation can give, added to its OpenAPI responses where the route has not named them. */
 export function documentEdgeErrors(route: RouteOptions): void {
-  const schema = route.schema as { hide?: boolean; response?: ResponseSchemas } | undefined;
+  const schema = route.schema as
+    | { hide?: boolean; response?: ResponseSchemas; security?: Record<string, string[]>[] }
+    | undefined;
   if (!schema || schema.hide) return;
   schema.response ??= {};
   const response = schema.response;
@@ -99,6 +101,9 @@ export function documentEdgeErrors(route: RouteOptions): void {
     add(413, 'ERR_PAYLOAD_TOO_LARGE');
     add(415, 'ERR_UNSUPPORTED_MEDIA_TYPE');
   }
+  const schemes = new Set((schema.security ?? []).flatMap((requirement) => Object.keys(requirement)));
+  if (schemes.size > 0) add(401, 'the credential is missing or not valid');
+  if (schemes.has('staffToken')) add(403, 'ERR_FORBIDDEN: the staff token has another role');
   if (route.url !== '/healthz') add(503, 'ERR_DB_UNAVAILABLE, with Retry-After');
 }
 

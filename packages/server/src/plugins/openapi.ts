@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { SECURITY_SCHEMES } from '../routes/schemas.ts';
 
 async function openapi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
@@ -14,6 +15,7 @@ async function openapi(app: FastifyInstance): Promise<void> {
         description:
           'Registry, keys, bulk issuance, holders, partners, the desk, signed publications, check-in ingestion, investigations and the outage log.',
       },
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });

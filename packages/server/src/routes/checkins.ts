@@ -8,7 +8,7 @@ import { NatsSink, type NatsSinkOptions } from '../checkins/nats.ts';
 import { PartitionKeeper, startRetention } from '../checkins/partitions.ts';
 import type { CheckinSink } from '../checkins/sink.ts';
 import { venueExists } from '../venues/directory.ts';
-import { errorResponse, FullDate, Uuid } from './schemas.ts';
+import { errorResponse, FullDate, security, Uuid } from './schemas.ts';
 
 export interface CheckinConfig {
   /** Scale-out mode: publish to JetStream at this URL (NATS_URL); direct mode when absent. */
@@ -76,6 +76,7 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<CheckinRouteOptions> = asy
       preHandler: [() => partitions.ready(), app.authenticate.device],
       schema: {
         tags: ['checkins'],
+        security: security.device,
         summary: 'Upload a batch of check-ins from one venue device (idempotent by event id)',
         body: CheckinBatch,
         response: {
@@ -105,6 +106,7 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<CheckinRouteOptions> = asy
       preHandler: app.authenticate.staff(['inspector', 'investigator', 'venue_owner']),
       schema: {
         tags: ['checkins'],
+        security: security.staff,
         summary: 'Daily check-in counts of one venue (no personal data)',
         querystring: CountsQuery,
         response: {

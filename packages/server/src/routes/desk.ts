@@ -8,7 +8,7 @@ import { issueSticker, printPass } from '../desk/paper.ts';
 import { revokeCertificate } from '../desk/revocation.ts';
 import { searchRegistry } from '../desk/search.ts';
 import { outageLog } from '../outages/log.ts';
-import { CertificateId, errorResponse, Reason, Uuid } from './schemas.ts';
+import { CertificateId, errorResponse, Reason, security, Uuid } from './schemas.ts';
 
 export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const staff = app.authenticate.staff(['staff']);
@@ -19,6 +19,7 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: staff,
       schema: {
         tags: ['desk'],
+        security: security.staff,
         summary: 'Search the registry by name, date of birth or registry number (staff)',
         querystring: Type.Object({ q: Type.String({ minLength: 2, maxLength: 100 }) }),
         response: {
@@ -54,10 +55,12 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: staff,
       schema: {
         tags: ['desk'],
+        security: security.staff,
         summary:
           "A person's printable paper pass (staff); refused when decide() finds the certificate revoked or expired",
         params: Type.Object({ id: Uuid() }),
         response: {
+          200: Type.Unknown({ description: 'the paper pass (application/pdf)' }),
           401: errorResponse('ERR_STAFF_UNAUTHORIZED'),
           404: errorResponse('ERR_NOT_FOUND'),
           409: errorResponse('ERR_PASS_NOT_PRINTABLE, with the reasons'),
@@ -81,6 +84,7 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: staff,
       schema: {
         tags: ['desk'],
+        security: security.staff,
         summary: 'Records that a vaccination sticker was put on the person’s ID card (staff)',
         params: Type.Object({ id: Uuid() }),
         response: {
@@ -100,6 +104,7 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: staff,
       schema: {
         tags: ['desk'],
+        security: security.staff,
         summary:
           'The outage log of the last days, newest first (staff): probe records and staff declarations',
         querystring: Type.Object({
@@ -133,6 +138,7 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: staff,
       schema: {
         tags: ['desk'],
+        security: security.staff,
         summary:
           "Revokes a person's certificate in every form (DCC by UCI, SHC by rid): in the next revocation bundle and CRL (staff)",
         params: Type.Object({ id: CertificateId(['dcc', 'shc']) }),

@@ -10,7 +10,7 @@ import { OtpLogin, type OtpSettings } from '../holders/otp.ts';
 import type { KeyStore } from '../keys/store.ts';
 import { setConsent } from '../partners/consent.ts';
 import { type CheckinTokens, holderTokens } from '../tokens/index.ts';
-import { CertificateId, errorResponse } from './schemas.ts';
+import { CertificateId, errorResponse, security } from './schemas.ts';
 
 export interface HolderRoutesOptions extends OtpSettings {
   keys: KeyStore;
@@ -77,6 +77,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
     {
       schema: {
         tags: ['holders'],
+        security: security.holder,
         summary: "The holder's and their family's certificates, signed ahead of time (a stored read)",
         headers: Type.Object({ authorization: Type.Optional(Type.String()) }),
         response: {
@@ -99,6 +100,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       preHandler: holder,
       schema: {
         tags: ['holders'],
+        security: security.holder,
         summary:
           'Who is logged in (the person id is what a holder shares with a partner app they consent to)',
         response: {
@@ -120,6 +122,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       preHandler: holder,
       schema: {
         tags: ['holders'],
+        security: security.holder,
         summary: granted
           ? 'Lets a partner app fetch the holder’s certificates'
           : 'Withdraws a partner app’s access',
@@ -144,9 +147,14 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       preHandler: holder,
       schema: {
         tags: ['holders'],
+        security: security.holder,
         summary: 'The printable paper pass of one of the holder’s (or family’s) DCCs',
         params: Type.Object({ id: CertificateId(['dcc']) }),
-        response: { 401: errorResponse('ERR_UNAUTHORIZED'), 404: errorResponse('ERR_NOT_FOUND') },
+        response: {
+          200: Type.Unknown({ description: 'the paper pass (application/pdf)' }),
+          401: errorResponse('ERR_UNAUTHORIZED'),
+          404: errorResponse('ERR_NOT_FOUND'),
+        },
       },
     },
     async (request, reply) => {
@@ -163,6 +171,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       preHandler: holder,
       schema: {
         tags: ['holders'],
+        security: security.holder,
         summary: "Registers the phone's device key and returns a binding per DCC of the holder and family",
         headers: Type.Object({ authorization: Type.Optional(Type.String()) }),
         body: Type.Object({
@@ -195,6 +204,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       preHandler: holder,
       schema: {
         tags: ['holders'],
+        security: security.holder,
         summary: "The holder's check-in tokens for today and the next days (docs/checkin-tokens.md)",
         headers: Type.Object({ authorization: Type.Optional(Type.String()) }),
         response: {

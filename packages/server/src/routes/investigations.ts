@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { investigate } from '../investigations/investigate.ts';
 import type { CheckinTokens } from '../tokens/tokens.ts';
-import { DateTime, errorResponse, Reason, Uuid } from './schemas.ts';
+import { DateTime, errorResponse, Reason, security, Uuid } from './schemas.ts';
 
 export interface InvestigationRouteOptions {
   /** Opens the check-in tokens: built once from `config.checkinTokenSecret`. */
@@ -20,6 +20,7 @@ export const investigationRoutes: FastifyPluginAsyncTypebox<InvestigationRouteOp
       preHandler: app.authenticate.staff(['investigator']),
       schema: {
         tags: ['investigations'],
+        security: security.staff,
         summary: 'Contact list of one venue and time window (investigators; audited)',
         body: Type.Object({
           venueId: Uuid(),

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ServerError } from '../errors.ts';
 import { OutageProbe, outagesAt, recordOutage } from '../outages/log.ts';
-import { DateTime, errorResponse, Reason } from './schemas.ts';
+import { DateTime, errorResponse, Reason, security } from './schemas.ts';
 
 export interface OutageConfig {
   /** Probe interval in ms; 0 turns the probe off (default 5,000). */
@@ -65,6 +65,7 @@ export const outageRoutes: FastifyPluginAsyncTypebox<OutageRouteOptions> = async
       preHandler: app.authenticate.staff(['staff']),
       schema: {
         tags: ['outages'],
+        security: security.staff,
         summary: 'Declare an outage (staff)',
         body: Type.Object({
           startedAt: DateTime(),

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { issuePartnerToken } from '../auth/partners.ts';
 import { partnerFetch } from '../partners/certificates.ts';
-import { errorResponse, Uuid } from './schemas.ts';
+import { errorResponse, security, Uuid } from './schemas.ts';
 
 export interface PartnerRoutesOptions {
   /** Signs the access tokens (HMAC): the server's key secret. */
@@ -20,6 +20,7 @@ export const partnerRoutes: FastifyPluginAsyncTypebox<PartnerRoutesOptions> = as
     {
       schema: {
         tags: ['partners'],
+        security: security.partnerClient,
         summary: 'OAuth 2.0 client credentials grant (RFC 6749 §4.4); credentials in the body or HTTP Basic',
         body: Type.Object({
           grant_type: Type.Literal('client_credentials'),
@@ -58,6 +59,7 @@ export const partnerRoutes: FastifyPluginAsyncTypebox<PartnerRoutesOptions> = as
       preHandler: app.authenticate.partner,
       schema: {
         tags: ['partners'],
+        security: security.partner,
         summary: "A consenting holder's stored certificates, for a partner app (audited)",
         params: Type.Object({ personId: Uuid() }),
         response: {

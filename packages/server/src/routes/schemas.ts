@@ -48,3 +48,48 @@ export const Reason = (minLength: number, maxLength: number) =>
     pattern: `^(?:\\s*\\S){${minLength}}`,
     description: `at least ${minLength} characters other than spaces, at most ${maxLength} in all`,
   });
+
+/**
+ * The OpenAPI security schemes (`plugins/openapi.ts` declares them) and the requirement each kind of caller meets
+ * (OpenAPI 3.1 §4.8.30): a route names the one its preHandler checks, so /docs can authorize it.
+ */
+export const SECURITY_SCHEMES = {
+  holderSession: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A holder session from POST /v1/auth/otp/verify',
+  },
+  staffToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'st_<43 base64url characters>',
+    description: 'A staff token; each operation says which roles it takes',
+  },
+  deviceCredential: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: '<deviceId>.<secret>',
+    description: 'A venue device credential',
+  },
+  partnerOAuth: {
+    type: 'oauth2',
+    description: 'A partner access token from the client credentials grant (RFC 6749 §4.4)',
+    flows: { clientCredentials: { tokenUrl: '/v1/oauth/token', scopes: {} } },
+  },
+  partnerClientBasic: {
+    type: 'http',
+    scheme: 'basic',
+    description: 'The partner client id and secret at the token endpoint (RFC 6749 §2.3.1)',
+  },
+} as const;
+
+type Requirement = Record<string, string[]>[];
+
+export const security: Record<'holder' | 'staff' | 'device' | 'partner' | 'partnerClient', Requirement> = {
+  holder: [{ holderSession: [] }],
+  staff: [{ staffToken: [] }],
+  device: [{ deviceCredential: [] }],
+  partner: [{ partnerOAuth: [] }],
+  /** The token endpoint: HTTP Basic, or the credentials in the body (the empty requirement). */
+  partnerClient: [{ partnerClientBasic: [] }, {}],
+};
