@@ -24,6 +24,7 @@ export const ERRORS = {
     status: 409,
     message: 'the certificate is revoked, expired or invalid: it cannot be printed; the answer lists why',
   },
+  ERR_OUTAGE_CLOSED: { status: 409, message: 'the outage declaration is already closed' },
   ERR_REQUEST_TIMEOUT: { status: 408, message: 'the request took too long to arrive' },
   ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'the body is over the limit' },
   ERR_URI_TOO_LONG: { status: 414, message: 'a path parameter is over the length limit' },
