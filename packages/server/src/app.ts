@@ -15,6 +15,7 @@ import type { KeyStore } from './keys/store.ts';
 import { appsPlugin } from './plugins/apps.ts';
 import { dbPlugin } from './plugins/db.ts';
 import { answerClientError, answerFrameworkError, edgePlugin } from './plugins/edge.ts';
+import { headersPlugin } from './plugins/headers.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { publicationPlugin } from './plugins/publication.ts';
@@ -129,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
 
   await app.register(edgePlugin);
+  await app.register(headersPlugin);
   await app.register(dbPlugin, { db: options.db, closeWithApp: options.closeDb ?? true });
   await app.register(metricsPlugin);
   await app.register(openapiPlugin);

@@ -9,6 +9,7 @@ import { mintHolderSession } from '../src/auth/holders.ts';
 import { hashSecret } from '../src/auth/partners.ts';
 import { createStaffToken, type StaffRole } from '../src/auth/staff.ts';
 import type { Db } from '../src/db/types.ts';
+import type { OtpSender } from '../src/holders/otp.ts';
 import { runIssuance } from '../src/issuance/job.ts';
 import { KeyStore } from '../src/keys/store.ts';
 import { authorityApp, TEST_SHC_ISSUER } from './authority-app.ts';
@@ -29,8 +30,17 @@ export interface Callers {
   partner: string;
 }
 
-/** Seeds `db` (a migrated, empty test database) and builds the app at the fixed clock `now`. */
-export async function callersApp(db: Db, now: () => Date = () => CALLERS_NOW): Promise<Callers> {
+export interface CallersOptions {
+  /** The app's clock (default: fixed at CALLERS_NOW). */
+  now?: () => Date;
+  otpSender?: OtpSender;
+  /** Serve the built apps from this folder. */
+  appsDir?: string;
+}
+
+/** Seeds `db` (a migrated, empty test database) and builds the app. */
+export async function callersApp(db: Db, options: CallersOptions = {}): Promise<Callers> {
+  const now = options.now ?? (() => CALLERS_NOW);
   const keys = new KeyStore(db, { secret: CALLERS_SECRET, now });
   await keys.ensure();
   await db.query(
@@ -66,7 +76,13 @@ export async function callersApp(db: Db, now: () => Date = () => CALLERS_NOW): P
   }
   const device = await createVenueDevice(db, VENUE);
   const session = await mintHolderSession(db, PERSON, now());
-  const app = await authorityApp(db, { keys, secret: CALLERS_SECRET, now });
+  const app = await authorityApp(db, {
+    keys,
+    secret: CALLERS_SECRET,
+    now,
+    ...(options.otpSender ? { otpSender: options.otpSender } : {}),
+    ...(options.appsDir ? { appsDir: options.appsDir } : {}),
+  });
   const consent = await app.inject({
     method: 'PUT',
     url: `/v1/me/partners/${PARTNER_CLIENT.clientId}/consent`,
