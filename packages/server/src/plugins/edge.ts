@@ -55,6 +55,8 @@ export function answerFrameworkError(
   reply: FastifyReply,
 ) {
   const code = FRAMEWORK_ERRORS[error.code ?? ''] ?? 'ERR_BAD_REQUEST';
+  // No route matched, so no onRequest hook (helmet's) ran: the one header an error body needs.
+  reply.header('x-content-type-options', 'nosniff');
   reply.status(ERRORS[code].status).send({ code, message: error.message });
 }
 
