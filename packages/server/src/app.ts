@@ -14,6 +14,8 @@ import type { OtpSender } from './holders/otp.ts';
 import type { KeyStore } from './keys/store.ts';
 import { appsPlugin } from './plugins/apps.ts';
 import { dbPlugin } from './plugins/db.ts';
+import { answerClientError, answerFrameworkError, edgePlugin } from './plugins/edge.ts';
+import { headersPlugin } from './plugins/headers.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { publicationPlugin } from './plugins/publication.ts';
@@ -79,6 +81,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       : { logger: options.logger ?? { level: 'info' } }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('now', options.now ?? (() => new Date()));
@@ -101,7 +105,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     const status = error.statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
-      return reply.status(status).send({ code: codeOfStatus(status), message: error.message });
+      // Fastify's own refusals (bad JSON, content type, body size): the status of the code, so the two agree.
+      const code = codeOfStatus(status);
+      return reply.status(ERRORS[code].status).send({ code, message: error.message });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply
@@ -123,6 +129,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     );
   }
 
+  await app.register(edgePlugin);
+  await app.register(headersPlugin);
   await app.register(dbPlugin, { db: options.db, closeWithApp: options.closeDb ?? true });
   await app.register(metricsPlugin);
   await app.register(openapiPlugin);

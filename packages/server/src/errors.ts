@@ -7,6 +7,7 @@
 export const ERRORS = {
   ERR_VALIDATION: { status: 400, message: 'the request does not match the route schema' },
   ERR_BAD_REQUEST: { status: 400, message: 'malformed request' },
+  ERR_BAD_URL: { status: 400, message: 'the path holds a malformed percent-escape' },
   ERR_DEVICE_KEY: { status: 400, message: 'the device key is not an uncompressed P-256 point' },
   ERR_IMPORT_FORMAT: { status: 400, message: 'the import file is neither registry CSV nor FHIR JSON' },
   ERR_OAUTH_INVALID_REQUEST: {
@@ -55,8 +56,12 @@ export const ERRORS = {
     status: 409,
     message: 'a sticker for this certificate was already recorded; replace it with a reason',
   },
+  ERR_OUTAGE_CLOSED: { status: 409, message: 'the outage declaration is already closed' },
+  ERR_REQUEST_TIMEOUT: { status: 408, message: 'the request took too long to arrive' },
   ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'the body is over the limit' },
+  ERR_URI_TOO_LONG: { status: 414, message: 'a path parameter is over the length limit' },
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'the route does not take this content type' },
+  ERR_HEADERS_TOO_LARGE: { status: 431, message: 'the request headers are over the size limit' },
   ERR_OTP_TOO_SOON: { status: 429, message: 'a code was just sent; wait before asking again' },
   ERR_OTP_LOCKED: { status: 429, message: 'too many wrong codes; try again later' },
   ERR_QUOTA_EXCEEDED: { status: 429, message: 'over the partner quota' },

@@ -17,6 +17,8 @@ export async function authorityApp(
     now: () => Date;
     otpSender?: OtpSender;
     tokenSecret?: string;
+    /** Serve the built apps from this folder (browser tests). */
+    appsDir?: string;
   },
 ): Promise<FastifyInstance> {
   const app = await buildApp({
@@ -33,6 +35,7 @@ export async function authorityApp(
       otpSender: options.otpSender ?? new ConsoleOtpSender(() => undefined),
       quota: new MemoryQuotaCounter(),
     },
+    ...(options.appsDir ? { appsDir: options.appsDir } : {}),
   });
   await app.ready();
   return app;

@@ -167,3 +167,20 @@ async function tokenUses(tx: Db, keys: string[]): Promise<Map<string, number>> {
   );
   return new Map(rows.map((row) => [`${Number(row.day)}:${row.token}`, Number(row.entries)]));
 }
+
+/**
+ * Audits a refused investigation request (`checkin.investigation.refused`): no token, a token without the
+ * investigator role, a malformed request or a window out of bounds. The actor is the staff login when the token is
+ * one, `anonymous` otherwise; the details hold the answer's status and code, never the request's text.
+ */
+export async function auditRefusedInvestigation(
+  db: Db,
+  refusal: { actor: string; venueId: string | null; status: number; code: string },
+): Promise<void> {
+  await writeAudit(db, {
+    actor: refusal.actor,
+    action: 'checkin.investigation.refused',
+    subject: refusal.venueId,
+    details: { status: refusal.status, code: refusal.code },
+  });
+}

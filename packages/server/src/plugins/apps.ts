@@ -8,14 +8,18 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_APPS_DIR } from '../config.ts';
+import { contentSecurityPolicy, cspHeader } from './headers.ts';
 
 export const APPS = ['wallet', 'scanner', 'desk'] as const;
+
+/** The start page's one inline style: the Content Security Policy admits it by its hash (`plugins/headers.ts`). */
+export const START_PAGE_STYLE = `body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
+a{display:block;font-size:1.2rem;margin:.75rem 0}`;
 
 const START_PAGE = `<!doctype html>
 <html lang="ko"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Greenlight</title>
-<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
-a{display:block;font-size:1.2rem;margin:.75rem 0}</style></head>
+<style>${START_PAGE_STYLE}</style></head>
 <body><h1>Greenlight</h1>
 <p>방역패스와 입장 확인 · Health pass and venue check-in</p>
 <a href="/wallet/">지갑 · Wallet</a>
@@ -26,6 +30,11 @@ a{display:block;font-size:1.2rem;margin:.75rem 0}</style></head>
 
 export async function appsPlugin(app: FastifyInstance, options: { dir?: string }): Promise<void> {
   const dir = options.dir ?? DEFAULT_APPS_DIR;
+  // The apps' pages (and their service workers) get the apps' policy; the API keeps the strict one (helmet's).
+  const policy = cspHeader(contentSecurityPolicy({ inlineStyles: [START_PAGE_STYLE], appScripts: true }));
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('content-security-policy', policy);
+  });
   app.get('/', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/html; charset=utf-8').send(START_PAGE),
   );

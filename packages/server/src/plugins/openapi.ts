@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { SECURITY_SCHEMES } from '../routes/schemas.ts';
 
 async function openapi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
@@ -14,9 +15,23 @@ async function openapi(app: FastifyInstance): Promise<void> {
         description:
           'Registry, keys, bulk issuance, holders, partners, the desk, signed publications, check-in ingestion, investigations and the outage log.',
       },
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    // Swagger UI's own policy (hashes of its inline code), without framing, remote styles and fonts, or HTTPS
+    // upgrades that break a plain-HTTP development server.
+    transformStaticCSP: (header) =>
+      header
+        .replace("frame-ancestors 'self'", "frame-ancestors 'none'")
+        .replace(/ https:/g, '')
+        .replace(' validator.swagger.io', '')
+        .replace(/ ?upgrade-insecure-requests;?/, '')
+        // Swagger UI adds <style> elements as it runs; with hashes listed, 'unsafe-inline' would be ignored.
+        .replace(/style-src [^;]*;/, "style-src 'self' 'unsafe-inline';"),
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
 

@@ -8,7 +8,7 @@ import { NatsSink, type NatsSinkOptions } from '../checkins/nats.ts';
 import { PartitionKeeper, startRetention } from '../checkins/partitions.ts';
 import type { CheckinSink } from '../checkins/sink.ts';
 import { venueExists } from '../venues/directory.ts';
-import { errorResponse } from './schemas.ts';
+import { errorResponse, FullDate, security, Uuid } from './schemas.ts';
 
 export interface CheckinConfig {
   /** Scale-out mode: publish to JetStream at this URL (NATS_URL); direct mode when absent. */
@@ -48,9 +48,9 @@ const CheckinResult = Type.Object({
 });
 
 const CountsQuery = Type.Object({
-  venueId: Type.String({ format: 'uuid' }),
-  from: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
-  to: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+  venueId: Uuid(),
+  from: FullDate(),
+  to: FullDate(),
 });
 
 export const checkinRoutes: FastifyPluginAsyncTypebox<CheckinRouteOptions> = async (app, options) => {
@@ -86,6 +86,7 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<CheckinRouteOptions> = asy
       preHandler: [() => partitions.ready(), app.authenticate.device],
       schema: {
         tags: ['checkins'],
+        security: security.device,
         summary: 'Upload a batch of check-ins from one venue device (idempotent by event id)',
         body: CheckinBatch,
         response: {
@@ -113,6 +114,7 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<CheckinRouteOptions> = asy
       preHandler: app.authenticate.staff(['inspector', 'investigator', 'venue_owner']),
       schema: {
         tags: ['checkins'],
+        security: security.staff,
         summary: 'Daily check-in counts of one venue (no personal data)',
         querystring: CountsQuery,
         response: {

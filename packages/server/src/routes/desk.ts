@@ -12,9 +12,7 @@ import { ServerError } from '../errors.ts';
 import { signersAt } from '../issuance/job.ts';
 import type { KeyStore } from '../keys/store.ts';
 import { outageLog } from '../outages/log.ts';
-import { errorResponse } from './schemas.ts';
-
-const Uuid = Type.String({ format: 'uuid' });
+import { CertificateId, errorResponse, Reason, security, Uuid } from './schemas.ts';
 
 export interface DeskRoutesOptions {
   /** Signs reissued certificates. */
@@ -40,6 +38,7 @@ export const deskRoutes: FastifyPluginAsyncTypebox<DeskRoutesOptions> = async (a
       preHandler: staff,
       schema: {
         tags: ['desk'],
+        security: security.staff,
         summary: 'Search the registry by name, date of birth or registry number (staff)',
         querystring: Type.Object({ q: Type.String({ minLength: 2, maxLength: 100 }) }),
         response: {
@@ -79,10 +78,12 @@ export const deskRoutes: FastifyPluginAsyncTypebox<DeskRoutesOptions> = async (a
       preHandler: staff,
       schema: {
         tags: ['desk'],
+        security: security.staff,
         summary:
           "A person's printable paper pass (staff); refused when decide() finds the certificate revoked or expired",
-        params: Type.Object({ id: Uuid }),
+        params: Type.Object({ id: Uuid() }),
         response: {
+          200: Type.Unknown({ description: 'the paper pass (application/pdf)' }),
           401: errorResponse('ERR_STAFF_UNAUTHORIZED'),
           404: errorResponse('ERR_NOT_FOUND'),
           409: errorResponse('ERR_PASS_NOT_PRINTABLE, with the reasons'),
@@ -102,12 +103,13 @@ export const deskRoutes: FastifyPluginAsyncTypebox<DeskRoutesOptions> = async (a
     {
       preHandler: staff,
       schema: {
+        security: security.staff,
         tags: ['desk'],
         summary:
           "Signs the person's DCC and SMART Health Card again from the registry record, with a new UVCI and rid, when decide() finds the current ones revoked, expired or invalid (staff)",
         description:
           'The old UVCI and rid stay revoked. A double click is safe: the second request finds the new certificate good and gets ERR_REISSUE_NOT_NEEDED. The bundles are republished; holder downloads carry the new certificate at once.',
-        params: Type.Object({ id: Uuid }),
+        params: Type.Object({ id: Uuid() }),
         response: {
           200: Type.Object({
             reissued: Type.Literal(true),
@@ -146,17 +148,18 @@ export const deskRoutes: FastifyPluginAsyncTypebox<DeskRoutesOptions> = async (a
       preHandler: staff,
       schema: {
         tags: ['desk'],
+        security: security.staff,
         summary:
           'Records that a vaccination sticker was put on the person’s ID card (staff), when decide() gives their certificate a pass',
         description:
           'One sticker per certificate generation. A second one is refused with ERR_STICKER_EXISTS unless the body says `replace: true` with a reason (a lost or damaged ID card); the earlier sticker is then marked replaced.',
-        params: Type.Object({ id: Uuid }),
+        params: Type.Object({ id: Uuid() }),
         body: Type.Optional(
           Type.Union([
             Type.Object(
               {
                 replace: Type.Optional(Type.Literal(true)),
-                reason: Type.Optional(Type.String({ minLength: 3, maxLength: 500 })),
+                reason: Type.Optional(Reason(3, 500)),
               },
               { additionalProperties: false },
             ),
@@ -200,6 +203,7 @@ export const deskRoutes: FastifyPluginAsyncTypebox<DeskRoutesOptions> = async (a
       preHandler: staff,
       schema: {
         tags: ['desk'],
+        security: security.staff,
         summary:
           'The outage log of the last days, newest first (staff): probe records and staff declarations',
         querystring: Type.Object({
@@ -233,10 +237,11 @@ export const deskRoutes: FastifyPluginAsyncTypebox<DeskRoutesOptions> = async (a
       preHandler: staff,
       schema: {
         tags: ['desk'],
+        security: security.staff,
         summary:
           "Revokes a person's certificate in every form (DCC by UCI, SHC by rid): in the next revocation bundle and CRL (staff)",
-        params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}:(dcc|shc)$' }) }),
-        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }),
+        params: Type.Object({ id: CertificateId(['dcc', 'shc']) }),
+        body: Type.Object({ reason: Reason(3, 500) }),
         response: {
           200: Type.Object({
             revoked: Type.Literal(true),

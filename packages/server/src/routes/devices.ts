@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ServerError } from '../errors.ts';
 import { venueById } from '../venues/directory.ts';
-import { errorResponse } from './schemas.ts';
+import { errorResponse, security } from './schemas.ts';
 
 export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -12,6 +12,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.authenticate.device,
       schema: {
         tags: ['venues'],
+        security: security.device,
         summary: 'The venue of a device credential (Authorization: Bearer <deviceId>.<secret>)',
         response: {
           200: Type.Object({

@@ -12,7 +12,7 @@ import { OtpLogin, type OtpSettings } from '../holders/otp.ts';
 import type { KeyStore } from '../keys/store.ts';
 import { setConsent } from '../partners/consent.ts';
 import { type CheckinTokens, holderTokens, TOKEN_DAYS, TOKENS_PER_DAY } from '../tokens/index.ts';
-import { errorResponse } from './schemas.ts';
+import { CertificateId, errorResponse, security, Uuid } from './schemas.ts';
 
 export interface HolderRoutesOptions extends OtpSettings {
   keys: KeyStore;
@@ -86,6 +86,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
     {
       preHandler: holder,
       schema: {
+        security: security.holder,
         tags: ['holders'],
         summary: 'Logs out: revokes this session on the server; its token is refused from now on',
         headers: Type.Object({ authorization: Type.Optional(Type.String()) }),
@@ -106,6 +107,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
     {
       preHandler: holder,
       schema: {
+        security: security.holder,
         tags: ['holders'],
         summary:
           "The holder's sessions that have not expired, newest first (no tokens): to see and revoke them",
@@ -153,10 +155,11 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
     {
       preHandler: holder,
       schema: {
+        security: security.holder,
         tags: ['holders'],
         summary: "Revokes one of the holder's sessions (another device's, or this one)",
         headers: Type.Object({ authorization: Type.Optional(Type.String()) }),
-        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        params: Type.Object({ id: Uuid() }),
         response: {
           200: Type.Object({ revoked: Type.Literal(true) }),
           401: errorResponse('ERR_UNAUTHORIZED'),
@@ -175,6 +178,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
     {
       schema: {
         tags: ['holders'],
+        security: security.holder,
         summary: "The holder's and their family's certificates, signed ahead of time (a stored read)",
         headers: Type.Object({ authorization: Type.Optional(Type.String()) }),
         response: {
@@ -197,6 +201,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       preHandler: holder,
       schema: {
         tags: ['holders'],
+        security: security.holder,
         summary:
           'Who is logged in (the person id is what a holder shares with a partner app they consent to)',
         response: {
@@ -218,6 +223,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       preHandler: holder,
       schema: {
         tags: ['holders'],
+        security: security.holder,
         summary: granted
           ? 'Lets a partner app fetch the holder’s certificates'
           : 'Withdraws a partner app’s access',
@@ -242,10 +248,15 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       preHandler: holder,
       schema: {
         tags: ['holders'],
+        security: security.holder,
         summary:
           'The printable paper pass of one of the holder’s (or family’s) certificates: an EU DCC (HC1: QR) or a SMART Health Card (shc:/ QR)',
-        params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}:(dcc|shc)$' }) }),
-        response: { 401: errorResponse('ERR_UNAUTHORIZED'), 404: errorResponse('ERR_NOT_FOUND') },
+        params: Type.Object({ id: CertificateId(['dcc', 'shc']) }),
+        response: {
+          200: Type.Unknown({ description: 'the paper pass (application/pdf)' }),
+          401: errorResponse('ERR_UNAUTHORIZED'),
+          404: errorResponse('ERR_NOT_FOUND'),
+        },
       },
     },
     async (request, reply) => {
@@ -261,10 +272,11 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
     {
       preHandler: holder,
       schema: {
+        security: security.holder,
         tags: ['holders'],
         summary:
           'One of the holder’s (or family’s) SMART Health Cards as a .smart-health-card file (application/smart-health-card, {"verifiableCredential":[jws]})',
-        params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}:shc$' }) }),
+        params: Type.Object({ id: CertificateId(['shc']) }),
         response: { 401: errorResponse('ERR_UNAUTHORIZED'), 404: errorResponse('ERR_NOT_FOUND') },
       },
     },
@@ -287,6 +299,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       preHandler: holder,
       schema: {
         tags: ['holders'],
+        security: security.holder,
         summary: "Registers the phone's device key and returns a binding per DCC of the holder and family",
         headers: Type.Object({ authorization: Type.Optional(Type.String()) }),
         body: Type.Object({
@@ -319,6 +332,7 @@ export const holderRoutes: FastifyPluginAsyncTypebox<HolderRoutesOptions> = asyn
       preHandler: holder,
       schema: {
         tags: ['holders'],
+        security: security.holder,
         summary:
           "A fresh batch of the holder's single-use check-in tokens for today and the next days (docs/checkin-tokens.md)",
         description:

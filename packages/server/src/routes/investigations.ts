@@ -1,9 +1,15 @@
 /** `POST /v1/investigations`: an investigator's audited contact list for one venue and time window. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { investigate } from '../investigations/investigate.ts';
+import { authenticateStaff, type StaffRole } from '../auth/staff.ts';
+import { isServerError } from '../errors.ts';
+import { auditRefusedInvestigation, investigate } from '../investigations/investigate.ts';
 import type { CheckinTokens } from '../tokens/tokens.ts';
-import { errorResponse } from './schemas.ts';
+import { DateTime, errorResponse, Reason, security, UUID_PATTERN, Uuid } from './schemas.ts';
+
+const UUID = new RegExp(`^${UUID_PATTERN}$`);
+/** Any staff token names its holder in the audit row of a refused attempt. */
+const ANY_ROLE: StaffRole[] = ['investigator', 'inspector', 'staff', 'venue_owner'];
 
 export interface InvestigationRouteOptions {
   /** Opens the check-in tokens: built once from `config.checkinTokenSecret`. */
@@ -18,14 +24,38 @@ export const investigationRoutes: FastifyPluginAsyncTypebox<InvestigationRouteOp
     '/v1/investigations',
     {
       preHandler: app.authenticate.staff(['investigator']),
+      // Every refused attempt leaves an audit row too, whoever made it and whatever was wrong.
+      onError: async (request, _reply, error) => {
+        const status = isServerError(error) ? error.statusCode : (error.statusCode ?? 500);
+        if (status >= 500) return;
+        const code = isServerError(error)
+          ? error.code
+          : error.validation
+            ? 'ERR_VALIDATION'
+            : 'ERR_BAD_REQUEST';
+        const body = request.body as { venueId?: unknown } | undefined;
+        const venueId = typeof body?.venueId === 'string' && UUID.test(body.venueId) ? body.venueId : null;
+        try {
+          const actor =
+            request.staff?.login ??
+            (await authenticateStaff(app.db, request.headers.authorization, ANY_ROLE).then(
+              (member) => member.login,
+              () => 'anonymous',
+            ));
+          await auditRefusedInvestigation(app.db, { actor, venueId, status, code });
+        } catch (auditError) {
+          request.log.warn({ err: auditError }, 'the refused investigation could not be audited');
+        }
+      },
       schema: {
         tags: ['investigations'],
+        security: security.staff,
         summary: 'Contact list of one venue and time window (investigators; audited)',
         body: Type.Object({
-          venueId: Type.String({ format: 'uuid' }),
-          from: Type.String({ format: 'date-time' }),
-          to: Type.String({ format: 'date-time' }),
-          reason: Type.String({ minLength: 10, maxLength: 500 }),
+          venueId: Uuid(),
+          from: DateTime(),
+          to: DateTime(),
+          reason: Reason(10, 500),
         }),
         response: {
           200: Type.Object({

@@ -2,8 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ServerError } from '../errors.ts';
-import { OutageProbe, outagesAt, recordOutage } from '../outages/log.ts';
-import { errorResponse } from './schemas.ts';
+import { closeOutage, declareOutage, OutageProbe, outagesAt } from '../outages/log.ts';
+import { DateTime, errorResponse, Reason, security } from './schemas.ts';
 
 export interface OutageConfig {
   /** Probe interval in ms; 0 turns the probe off (default 5,000). */
@@ -44,7 +44,7 @@ export const outageRoutes: FastifyPluginAsyncTypebox<OutageRouteOptions> = async
       schema: {
         tags: ['outages'],
         summary: 'Was the pass system degraded at a given moment?',
-        querystring: Type.Object({ at: Type.String({ format: 'date-time' }) }),
+        querystring: Type.Object({ at: DateTime() }),
         response: {
           200: Type.Object({ at: Type.String(), degraded: Type.Boolean(), outages: Type.Array(OutageBody) }),
           400: errorResponse('ERR_VALIDATION'),
@@ -65,11 +65,13 @@ export const outageRoutes: FastifyPluginAsyncTypebox<OutageRouteOptions> = async
       preHandler: app.authenticate.staff(['staff']),
       schema: {
         tags: ['outages'],
-        summary: 'Declare an outage (staff)',
+        security: security.staff,
+        summary:
+          'Declare an outage (staff; audited): it starts by now, ends after it starts, lasts at most 7 days, and says why',
         body: Type.Object({
-          startedAt: Type.String({ format: 'date-time' }),
-          endedAt: Type.Optional(Type.String({ format: 'date-time' })),
-          reason: Type.String({ minLength: 3, maxLength: 500 }),
+          startedAt: DateTime(),
+          endedAt: Type.Optional(DateTime()),
+          reason: Reason(3, 500),
         }),
         response: {
           201: Type.Object({ id: Type.String() }),
@@ -84,17 +86,43 @@ export const outageRoutes: FastifyPluginAsyncTypebox<OutageRouteOptions> = async
       const startedAt = parseMoment(request.body.startedAt, 'startedAt');
       const endedAt =
         request.body.endedAt === undefined ? null : parseMoment(request.body.endedAt, 'endedAt');
-      if (endedAt && endedAt < startedAt) {
-        throw new ServerError('ERR_VALIDATION', 'endedAt is before startedAt');
-      }
-      const id = await recordOutage(db, {
-        startedAt,
-        endedAt,
-        source: 'staff',
-        reason: request.body.reason,
-        declaredBy: request.staff.login,
-      });
+      const id = await declareOutage(
+        db,
+        { startedAt, endedAt, reason: request.body.reason, declaredBy: request.staff.login },
+        app.now(),
+      );
       return reply.status(201).send({ id });
+    },
+  );
+
+  app.post(
+    '/v1/outages/:id/close',
+    {
+      // No body at all means "close it now", as `{}` does.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      preHandler: app.authenticate.staff(['staff']),
+      schema: {
+        tags: ['outages'],
+        security: security.staff,
+        summary: 'Close an open outage declaration, now or at endedAt (staff; audited)',
+        params: Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,17}$' }) }),
+        body: Type.Object({ endedAt: Type.Optional(DateTime()) }),
+        response: {
+          200: OutageBody,
+          400: errorResponse('ERR_VALIDATION'),
+          401: errorResponse('ERR_STAFF_UNAUTHORIZED'),
+          403: errorResponse('ERR_FORBIDDEN'),
+          404: errorResponse('ERR_NOT_FOUND'),
+          409: errorResponse('ERR_OUTAGE_CLOSED'),
+          503: errorResponse('ERR_DB_UNAVAILABLE'),
+        },
+      },
+    },
+    async (request) => {
+      const endedAt = request.body.endedAt ? parseMoment(request.body.endedAt, 'endedAt') : app.now();
+      return closeOutage(db, { id: request.params.id, endedAt, closedBy: request.staff.login }, app.now());
     },
   );
 };

@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import { issuePartnerToken, PARTNER_SCOPE } from '../auth/partners.ts';
 import { ServerError } from '../errors.ts';
 import { partnerFetch } from '../partners/certificates.ts';
-import { errorResponse } from './schemas.ts';
+import { errorResponse, security, Uuid } from './schemas.ts';
 
 export interface PartnerRoutesOptions {
   /** Signs the access tokens (HMAC): the server's key secret. */
@@ -95,6 +95,7 @@ const oauthTokenRoute: FastifyPluginAsyncTypebox<PartnerRoutesOptions> = async (
     {
       schema: {
         tags: ['partners'],
+        security: security.partnerClient,
         summary:
           'OAuth 2.0 client credentials grant (RFC 6749 §4.4): form-encoded or JSON body; the client authenticates with HTTP Basic or with client_id and client_secret in the body, not both',
         consumes: ['application/x-www-form-urlencoded', 'application/json'],
@@ -160,8 +161,9 @@ export const partnerRoutes: FastifyPluginAsyncTypebox<PartnerRoutesOptions> = as
       preHandler: app.authenticate.partner,
       schema: {
         tags: ['partners'],
+        security: security.partner,
         summary: "A consenting holder's stored certificates, for a partner app (audited)",
-        params: Type.Object({ personId: Type.String({ format: 'uuid' }) }),
+        params: Type.Object({ personId: Uuid() }),
         response: {
           200: Type.Object({
             certificates: Type.Array(Type.Object({ kind: Type.String(), text: Type.String() })),

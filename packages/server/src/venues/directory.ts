@@ -1,6 +1,8 @@
 /** The venue directory: names, categories (which feed the rules bundle) and addresses. */
 import type { Db } from '../db/types.ts';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface Venue {
   id: string;
   name: string;
@@ -30,7 +32,9 @@ export async function venueById(
   return rows[0];
 }
 
+/** Whether a venue has this id; false for text that is not a UUID (the column's type would refuse it). */
 export async function venueExists(db: Db, id: string): Promise<boolean> {
+  if (!UUID.test(id)) return false;
   return (await db.query('SELECT 1 FROM venues WHERE id = $1', [id])).rows.length > 0;
 }
 
