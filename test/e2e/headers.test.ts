@@ -23,6 +23,7 @@ import {
   shots,
   waitForServiceWorker,
 } from './support/browser.ts';
+import { persistentPage } from './support/storage.ts';
 
 const HOLDER_PHONE = '+82-10-2000-0001';
 const HOLDER_EXTERNAL_ID = 'KR-0000001';
@@ -143,7 +144,8 @@ describe.skipIf(!haveChromium)('security headers, and the apps under their CSP i
       viewport: { width: 800, height: 1100 },
     });
     const scannerViolations = await watchViolations(scannerContext);
-    const scanner = await scannerContext.newPage();
+    // A venue tablet's installed scanner has persistent storage; without it the scanner refuses to start.
+    const scanner = await persistentPage(scannerContext, base);
     await scanner.goto(`${base}/scanner/`);
     await scanner.getByLabel('매장 기기 인증키').fill(callers.device.slice('Bearer '.length));
     await scanner.getByRole('button', { name: '설정 완료' }).click();

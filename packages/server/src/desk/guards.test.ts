@@ -266,7 +266,10 @@ describe.each(DB_KINDS)('desk reissue and sticker guard (%s)', (kind) => {
   it('documents the reissue and sticker routes in the OpenAPI document', async () => {
     const doc = (await app.inject('/openapi.json')).json();
     const reissuePath = doc.paths['/v1/registry/people/{id}/reissue'];
-    expect(Object.keys(reissuePath.post.responses).sort()).toEqual(['200', '401', '403', '404', '409']);
+    // The route's own answers; the edge adds the ones every route can give (400, 413–415, 503).
+    expect(Object.keys(reissuePath.post.responses)).toEqual(
+      expect.arrayContaining(['200', '401', '403', '404', '409']),
+    );
     const stickerPath = doc.paths['/v1/registry/people/{id}/stickers'];
     expect(Object.keys(stickerPath.post.responses)).toEqual(expect.arrayContaining(['201', '400', '409']));
     expect(JSON.stringify(stickerPath.post.requestBody)).toContain('replace');

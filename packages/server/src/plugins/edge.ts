@@ -32,13 +32,30 @@ export function unsafeValueAt(value: unknown, root: string): string | undefined 
   return undefined;
 }
 
+/**
+ * A route's `config.itemsCheckedOneByOne`: the top-level body field whose list items the domain validates one by one,
+ * answering each bad item on its own (the check-in batch: one bad entry is rejected in `rejected[]`, the rest are
+ * stored). The edge check leaves that field to the domain and checks the rest of the request.
+ */
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    itemsCheckedOneByOne?: string;
+  }
+}
+
 /** Throws ERR_VALIDATION when a header, parameter, query value or body field is unsafe (see `unsafeValueAt`). */
 export async function refuseUnsafeInput(request: FastifyRequest): Promise<void> {
+  const perItem = request.routeOptions.config?.itemsCheckedOneByOne;
+  let body = request.body;
+  if (perItem && body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    const { [perItem]: _items, ...rest } = body as Record<string, unknown>;
+    body = rest;
+  }
   const problem =
     unsafeValueAt(request.headers, 'headers') ??
     unsafeValueAt(request.params, 'params') ??
     unsafeValueAt(request.query, 'querystring') ??
-    unsafeValueAt(request.body, 'body');
+    unsafeValueAt(body, 'body');
   if (problem) throw new ServerError('ERR_VALIDATION', problem);
 }
 

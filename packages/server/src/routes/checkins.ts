@@ -84,6 +84,8 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<CheckinRouteOptions> = asy
     {
       // Partitions first, as before any write; a no-op once they were ensured.
       preHandler: [() => partitions.ready(), app.authenticate.device],
+      // Each entry is checked on its own by checkEntries (NUL, formats, ranges): one bad entry never fails the batch.
+      config: { itemsCheckedOneByOne: 'entries' },
       schema: {
         tags: ['checkins'],
         security: security.device,

@@ -79,10 +79,17 @@ const oauthTokenRoute: FastifyPluginAsyncTypebox<PartnerRoutesOptions> = async (
     } catch {
       return payload;
     }
-    const code = typeof body.code === 'string' ? body.code : 'ERR_BAD_REQUEST';
-    const error = OAUTH_ERRORS[code] ?? 'invalid_request';
+    let code = typeof body.code === 'string' ? body.code : 'ERR_BAD_REQUEST';
     // RFC 6749 §5.2: every refusal but invalid_client is a 400 (a body too large, a content type it does not take).
-    if (reply.statusCode !== 401 && reply.statusCode !== 429) reply.code(400);
+    // Such a refusal is then an invalid_request in the server's codes too, so that code and status agree with the
+    // error table; the framework's own code stays in the message.
+    if (reply.statusCode !== 400 && reply.statusCode !== 401 && reply.statusCode !== 429) {
+      reply.code(400);
+      body = { ...body, message: `${code}: ${String(body.message ?? '')}` };
+      code = 'ERR_OAUTH_INVALID_REQUEST';
+      body.code = code;
+    }
+    const error = OAUTH_ERRORS[code] ?? 'invalid_request';
     if (reply.statusCode === 401)
       reply.header('WWW-Authenticate', 'Basic realm="greenlight", charset="UTF-8"');
     reply.header('Cache-Control', 'no-store');
