@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/types.ts';
+import { isUuid } from '../db/uuid.ts';
 import { ServerError } from '../errors.ts';
 
 export interface HolderSession {
@@ -24,7 +25,6 @@ export interface HolderSessionInfo {
 }
 
 export const SESSION_DAYS = 30;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** `last_used_at` is written at most this often per session, so that a busy session costs no write per call. */
 export const LAST_USED_GRANULARITY_MINUTES = 5;
 
@@ -140,7 +140,7 @@ export async function listHolderSessions(db: Db, personId: string, now: Date): P
  * Throws ERR_NOT_FOUND (404) when `sessionId` is not one of `personId`'s, whoever's it is.
  */
 export async function revokeHolderSession(db: Db, personId: string, sessionId: string): Promise<void> {
-  if (!UUID.test(sessionId)) throw new ServerError('ERR_NOT_FOUND', 'no such session');
+  if (!isUuid(sessionId)) throw new ServerError('ERR_NOT_FOUND', 'no such session');
   const { rowCount } = await db.query('DELETE FROM holder_sessions WHERE id = $1 AND person_id = $2', [
     sessionId,
     personId,

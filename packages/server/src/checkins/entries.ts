@@ -70,8 +70,6 @@ export interface Rejection {
 export const MAX_FUTURE_MS = 5 * 60_000;
 /** The largest clock offset an entry may carry: a tablet a week off is a misconfigured tablet, not a clock drift. */
 export const MAX_CLOCK_OFFSET_MS = 7 * 86_400_000;
-/** Any RFC 4122 UUID shape (hex digits in 8-4-4-4-12 groups), as PostgreSQL's uuid type reads it. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const UUIDV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -119,7 +117,8 @@ function sameEntry(a: CheckinRow, b: CheckinRow): boolean {
 
 /**
  * Checks every entry against the device that sent it. `venueExists` is asked only for venues other than the
- * device's own (to tell an unknown venue from a mismatch). An exact repeat of an entry in the batch is kept once.
+ * device's own (to tell an unknown venue from a mismatch), with any text: it answers false for one that is not a
+ * UUID, as `venues/directory.ts`'s does. An exact repeat of an entry in the batch is kept once.
  */
 export async function checkEntries(
   entries: readonly CheckinEntryInput[],
@@ -173,7 +172,7 @@ export async function checkEntries(
     if (venueId !== device.venueId) {
       let exists = venues.get(venueId);
       if (exists === undefined) {
-        exists = UUID.test(venueId) && (await venueExists(venueId));
+        exists = await venueExists(venueId);
         venues.set(venueId, exists);
       }
       if (exists) reject('ERR_CHECKIN_VENUE_MISMATCH', "the venue is not the device credential's venue");
@@ -181,15 +180,17 @@ export async function checkEntries(
       continue;
     }
     // Too old is final: the partition is gone or about to be. Too far ahead can only be the scanner's clock.
-    if (inWindow(idTime, now) === 'past') {
+    const idWindow = inWindow(idTime, now);
+    const atWindow = inWindow(at, now);
+    if (idWindow === 'past') {
       reject('ERR_CHECKIN_EVENT_ID', `the eventId's timestamp is older than ${ACCEPT_PAST_DAYS} days`);
       continue;
     }
-    if (inWindow(at, now) === 'past') {
+    if (atWindow === 'past') {
       reject('ERR_CHECKIN_TIME', `at is older than ${ACCEPT_PAST_DAYS} days`);
       continue;
     }
-    if (inWindow(idTime, now) === 'future' || inWindow(at, now) === 'future') {
+    if (idWindow === 'future' || atWindow === 'future') {
       retry.push({
         eventId: entry.eventId,
         code: 'ERR_CHECKIN_CLOCK_AHEAD',

@@ -120,9 +120,9 @@ export class OtpLogin {
 
   /**
    * Exchanges a right code for a holder session. Throws ERR_OTP_INVALID (401) for a wrong or expired code and
-   * ERR_OTP_LOCKED (429, with Retry-After) once `maxAttempts` wrong codes were tried.
+   * ERR_OTP_LOCKED (429, with Retry-After) once `maxAttempts` wrong codes were tried. The session is labelled
+   * `deviceLabel` (from the browser that logged in) when one is given.
    */
-  /** A right code gives a holder session, labelled `deviceLabel` (from the browser that logged in) if given. */
   async verify(
     rawContact: string,
     code: string,

@@ -2,12 +2,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { authenticateStaff, type StaffRole } from '../auth/staff.ts';
+import { isUuid } from '../db/uuid.ts';
 import { isServerError } from '../errors.ts';
 import { auditRefusedInvestigation, investigate } from '../investigations/investigate.ts';
 import type { CheckinTokens } from '../tokens/tokens.ts';
-import { DateTime, errorResponse, Reason, security, UUID_PATTERN, Uuid } from './schemas.ts';
+import { DateTime, errorResponse, Reason, security, Uuid } from './schemas.ts';
 
-const UUID = new RegExp(`^${UUID_PATTERN}$`);
 /** Any staff token names its holder in the audit row of a refused attempt. */
 const ANY_ROLE: StaffRole[] = ['investigator', 'inspector', 'staff', 'venue_owner'];
 
@@ -34,7 +34,7 @@ export const investigationRoutes: FastifyPluginAsyncTypebox<InvestigationRouteOp
             ? 'ERR_VALIDATION'
             : 'ERR_BAD_REQUEST';
         const body = request.body as { venueId?: unknown } | undefined;
-        const venueId = typeof body?.venueId === 'string' && UUID.test(body.venueId) ? body.venueId : null;
+        const venueId = typeof body?.venueId === 'string' && isUuid(body.venueId) ? body.venueId : null;
         try {
           const actor =
             request.staff?.login ??

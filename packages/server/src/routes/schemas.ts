@@ -1,5 +1,7 @@
 /** Schemas shared by every route: the error body. */
+
 import { Type } from 'typebox';
+import { UUID_PATTERN } from '../db/uuid.ts';
 
 export const ErrorBody = Type.Object(
   {
@@ -17,8 +19,7 @@ export const ErrorBody = Type.Object(
 
 export const errorResponse = (description: string) => ({ ...Type.Ref('ErrorBody'), description });
 
-/** A UUID in its canonical text form (RFC 9562 §4). Not `format: 'uuid'` alone, which also admits `urn:uuid:…`. */
-export const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+/** A UUID in its canonical text form (`db/uuid.ts`). Not `format: 'uuid'` alone, which also admits `urn:uuid:…`. */
 
 export const Uuid = (options: { description?: string } = {}) =>
   Type.String({ format: 'uuid', pattern: `^${UUID_PATTERN}$`, ...options });

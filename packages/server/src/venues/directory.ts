@@ -1,7 +1,6 @@
 /** The venue directory: names, categories (which feed the rules bundle) and addresses. */
 import type { Db } from '../db/types.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../db/uuid.ts';
 
 export interface Venue {
   id: string;
@@ -34,7 +33,7 @@ export async function venueById(
 
 /** Whether a venue has this id; false for text that is not a UUID (the column's type would refuse it). */
 export async function venueExists(db: Db, id: string): Promise<boolean> {
-  if (!UUID.test(id)) return false;
+  if (!isUuid(id)) return false;
   return (await db.query('SELECT 1 FROM venues WHERE id = $1', [id])).rows.length > 0;
 }
 
