@@ -226,7 +226,13 @@ describe.each(DB_KINDS)('desk reissue and sticker guard (%s)', (kind) => {
       });
     const wellFormed = fc.oneof(
       fc.constant({}),
-      fc.record({ replace: fc.constant(true), reason: fc.string({ minLength: 3, maxLength: 40 }) }),
+      fc.record({
+        replace: fc.constant(true),
+        // A reason the route takes: at least 3 characters that are not white space (Reason(3, 500)).
+        reason: fc
+          .string({ minLength: 3, maxLength: 40 })
+          .filter((text) => (text.match(/\S/g) ?? []).length >= 3),
+      }),
     );
     await fc.assert(
       fc.asyncProperty(fc.oneof(wellFormed, fc.jsonValue({ maxDepth: 2 })), async (body) => {
